@@ -69,6 +69,7 @@ public sealed class LoadExpectation
         MaxCandidates = rows == 0 ? 0 : (int)Math.Min(columns, (sumT + rows - 1) / rows);
         int lowDepth = rows == 0 ? 0 : (int)(sumT / rows);
         long highCount = rows == 0 ? 0 : sumT % rows;
+        int highDepth = highCount == 0 ? lowDepth : lowDepth + 1;
 
         // Places of each target's arc on the target ring that the arcs cover ⌈Σt/R⌉ deep: [0, Σt mod R).
         _highPlaces = new double[columns];
@@ -110,7 +111,7 @@ public sealed class LoadExpectation
 
             if (!_keep.TryGetValue((s[i], limit), out var f))
             {
-                f = (KeepProbability(s[i], lowDepth + 1, limit, columns), KeepProbability(s[i], lowDepth, limit, columns));
+                f = (KeepProbability(s[i], highDepth, limit, columns), KeepProbability(s[i], lowDepth, limit, columns));
                 _keep.Add((s[i], limit), f);
             }
 

@@ -30,6 +30,9 @@ public sealed record MonteCarloStats
     /// <summary>The largest load of any target in any sample.</summary>
     public required int PeakLoad { get; init; }
 
+    /// <summary>The largest target load of a call, averaged over samples.</summary>
+    public required double MeanPeakLoad { get; init; }
+
     /// <summary>The filled slots per call, averaged over samples.</summary>
     public required double MeanActiveRoutes { get; init; }
 

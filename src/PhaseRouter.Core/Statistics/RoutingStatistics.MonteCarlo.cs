@@ -77,6 +77,7 @@ public static partial class RoutingStatistics
         int counted = 0;
         double active = 0;
         int peak = 0;
+        double peaks = 0;
         for (int m = 0; m < n; m++)
         {
             ReadOnlySpan<int> loads = samples.Loads(m);
@@ -89,6 +90,7 @@ public static partial class RoutingStatistics
             }
 
             peak = Math.Max(peak, top);
+            peaks += top;
             if (total > 0)
             {
                 temporal += top / ((double)total / columns);
@@ -106,6 +108,7 @@ public static partial class RoutingStatistics
             P95Load = p95,
             MaxLoad = max,
             PeakLoad = peak,
+            MeanPeakLoad = peaks / n,
             MeanActiveRoutes = active / n,
             TemporalSkew = counted == 0 ? double.NaN : temporal / counted,
             GlobalSkew = Skew(mean),
