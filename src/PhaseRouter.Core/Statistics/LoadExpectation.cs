@@ -24,8 +24,9 @@ namespace PhaseRouter.Statistics;
 /// </para>
 /// <para>
 /// That count is fixed by the degrees when rows are not permuted. With <see cref="RouterOptions.PermuteRows"/>, the
-/// arc's place depends on the random dealing order and is averaged as if uniform: the expected load is then an
-/// approximation (<see cref="IsExact"/> is false) unless selection cannot cap or Σt is a multiple of R. When k is at
+/// arc's place depends on the random dealing order and is averaged as if uniform on the unrolled line of Σt points:
+/// the expected load is then an approximation (<see cref="IsExact"/> is false) unless selection cannot cap, Σt is a
+/// multiple of R, or Σt &lt; R (then every place of an arc is equally deep). When k is at
 /// least <see cref="MaxCandidates"/>, selection never caps and <see cref="ExpectedLoad"/> equals
 /// <see cref="CandidateLoad"/> exactly.
 /// </para>
@@ -82,7 +83,9 @@ public sealed class LoadExpectation
             }
             else if (permuteRows)
             {
-                _highPlaces[j] = (double)t[j] * highCount / rows;
+                // The arc's place on the line depends on the dealing order; averaged as if uniform over the Σt line
+                // points, of which ⌈Σt/R⌉·(Σt mod R) lie at the deeper places.
+                _highPlaces[j] = (double)t[j] * highDepth * highCount / sumT;
             }
             else
             {
@@ -121,7 +124,7 @@ public sealed class LoadExpectation
         }
 
         SelectionCanCap = caps;
-        IsExact = !(permuteRows && caps && highCount != 0);
+        IsExact = !(permuteRows && caps && highCount != 0 && lowDepth > 0);
         double scale = (double)rows * columns;
         _candidate = new double[columns];
         _expected = new double[columns];
