@@ -397,7 +397,8 @@ public static partial class RoutingStatistics
     }
 
     private static RoutingWarning? TooFewSamples(int samples, double confidence) =>
-        samples * (1 - confidence) < 1
+        // n < 1/(1 − p), with slack for p written in decimal (10 · (1 − 0.9) is a hair below 1 in binary).
+        samples * (1 - confidence) < 1 - 1e-9
             ? new RoutingWarning(RoutingWarningCode.TooFewSamples,
                 $"{samples} samples are fewer than 1/(1 − p) = {1 / (1 - confidence):0.#} for confidence p = {confidence}: " +
                 "the p-quantile is then the largest sample.")
