@@ -5,15 +5,16 @@ namespace PhaseRouter.Kernels;
 /// <summary>Runs steps 1–8 on validated degree vectors.</summary>
 internal static class RouteEngine
 {
-    public static RoutingResult Run(int[] sourceDegrees, int[] targetDegrees, int k, RouterOptions options, long startTimestamp)
+    public static RoutingResult Run(int[] sourceDegrees, int[] targetDegrees, int k, RouterOptions options, long startTimestamp,
+        Memory<int> destination = default)
     {
         int rows = sourceDegrees.Length;
         int columns = targetDegrees.Length;
         var layout = new PhaseLayout(sourceDegrees, targetDegrees, ResolvePermutations(options, rows, columns));
         CandidateKernel kernel = CandidateKernel.Create(options.Kernel, layout, options.MaxDegreeOfParallelism);
 
-        // Every slot is written below (a route or -1), so the array need not be zeroed first.
-        int[] routes = GC.AllocateUninitializedArray<int>(rows * k);
+        // Every slot is written below (a route or -1), so a new array need not be zeroed first.
+        Memory<int> routes = destination.IsEmpty && rows * k > 0 ? GC.AllocateUninitializedArray<int>(rows * k) : destination;
         var loads = new int[columns];
         long active;
         long unfilledByCapacity = 0;
@@ -81,7 +82,7 @@ internal static class RouteEngine
         };
     }
 
-    private static long RouteUncapped(CandidateKernel kernel, int k, RouterOptions options, int[] routes, int[] loads)
+    private static long RouteUncapped(CandidateKernel kernel, int k, RouterOptions options, Memory<int> routes, int[] loads)
     {
         PhaseLayout layout = kernel.Layout;
         int rows = layout.R;
@@ -99,7 +100,7 @@ internal static class RouteEngine
             for (int i = from; i < to; i++)
             {
                 int limit = limits is null ? k : limits[i];
-                Span<int> slots = routes.AsSpan(i * k, k);
+                Span<int> slots = routes.Span.Slice(i * k, k);
                 int count = kernel.Enumerate(i, buffer);
                 int taken = scores is null
                     ? RowSelector.SelectRandom(buffer.AsSpan(0, count), limit, seed, i, slots)
@@ -126,7 +127,7 @@ internal static class RouteEngine
     }
 
     private static long RouteCapped(CandidateKernel kernel, int k, RouterOptions options, int[] capacities,
-        int[] routes, int[] loads, out long unfilledByCapacity)
+        Memory<int> routes, int[] loads, out long unfilledByCapacity)
     {
         PhaseLayout layout = kernel.Layout;
         int rows = layout.R;
@@ -148,7 +149,7 @@ internal static class RouteEngine
                 for (int i = from; i < to; i++)
                 {
                     int limit = limits is null ? k : limits[i];
-                    Span<int> slots = routes.AsSpan(i * k, k);
+                    Span<int> slots = routes.Span.Slice(i * k, k);
                     int count = kernel.Enumerate(i, buffer);
                     int taken = RowSelector.SelectTopScores(buffer.AsSpan(0, count), scores, i * columns, limit, slots, out int eligible);
                     slots[taken..].Fill(-1);
@@ -176,7 +177,7 @@ internal static class RouteEngine
         foreach (int i in order)
         {
             int limit = limits is null ? k : limits[i];
-            Span<int> slots = routes.AsSpan(i * k, k);
+            Span<int> slots = routes.Span.Slice(i * k, k);
             int taken;
             int reachable;
             if (scores is not null)
