@@ -9,5 +9,12 @@ if (args is ["quick", ..])
     return 0;
 }
 
+// `gate [hiddenDim]`: the MoE gate table (tokens=8192, E=64, k=2, modelDim=256).
+if (args is ["gate", ..])
+{
+    PhaseRouter.Benchmarks.Gate.GateTable.Run(args.Length > 1 ? int.Parse(args[1]) : 512, routerThreads: args.Length > 2 ? int.Parse(args[2]) : -1);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(QuickTable).Assembly).Run(args);
 return 0;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -118,15 +119,34 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         var cpu = values.detach().to(ScalarType.Float32, CPU).contiguous();
         var result = new float[cpu.numel()];
         MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(result);
-        foreach (float v in result)
+        if (ContainsNaN(result))
         {
-            if (float.IsNaN(v))
-            {
-                throw new InvalidOperationException("The gate logits contain NaN; the model has diverged.");
-            }
+            throw new InvalidOperationException("The gate logits contain NaN; the model has diverged.");
         }
 
         return result;
+    }
+
+    private static bool ContainsNaN(ReadOnlySpan<float> values)
+    {
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+        foreach (var v in vectors)
+        {
+            if (!Vector.EqualsAll(v, v))
+            {
+                return true;
+            }
+        }
+
+        foreach (float v in values[(vectors.Length * Vector<float>.Count)..])
+        {
+            if (float.IsNaN(v))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     internal static int ValidateInput(Tensor x, int modelDim, int k, string paramName)
