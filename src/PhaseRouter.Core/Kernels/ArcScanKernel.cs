@@ -22,7 +22,11 @@ internal sealed class ArcScanKernel : CandidateKernel
     public ArcScanKernel(PhaseLayout layout)
         : base(layout) => _log2C = layout.C <= 1 ? 1 : BitOperations.Log2((uint)layout.C) + 1;
 
-    public override int Enumerate(int row, Span<int> destination)
+    public override int Enumerate(int row, Span<int> destination) => Enumerate(row, destination, ordered: true);
+
+    public override int EnumerateUnordered(int row, Span<int> destination) => Enumerate(row, destination, ordered: false);
+
+    private int Enumerate(int row, Span<int> destination, bool ordered)
     {
         PhaseLayout layout = Layout;
         int s = layout.SourceDegrees[row];
@@ -30,6 +34,12 @@ internal sealed class ArcScanKernel : CandidateKernel
         if (s == 0 || totalT == 0)
         {
             return 0;
+        }
+
+        if (layout.IsComplete(row))
+        {
+            layout.AllTargets.CopyTo(destination);
+            return layout.C;
         }
 
         int q = layout.PiT[row];
@@ -40,7 +50,7 @@ internal sealed class ArcScanKernel : CandidateKernel
         int count = line
             ? EnumerateLine(row, q, s, destination)
             : EnumerateArc(q, layout.PhiS[row], s, destination);
-        if (count > 1 && !(line && layout.TargetsDealtInOrder))
+        if (ordered && count > 1 && !(line && layout.TargetsDealtInOrder))
         {
             SortAscending(destination[..count]);
         }

@@ -210,7 +210,7 @@ public static class Router
                     $"Scores must hold R·C = {rows}·{columns} = {(long)rows * columns} values; got {scores.Length}.", nameof(options));
             }
 
-            int nan = Array.FindIndex(scores, float.IsNaN);
+            int nan = FloatScan.IndexOfNaN(scores);
             if (nan >= 0)
             {
                 throw new ArgumentException(
