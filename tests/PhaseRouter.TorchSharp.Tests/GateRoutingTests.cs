@@ -4,12 +4,13 @@ namespace PhaseRouter.TorchSharp.Tests;
 public sealed class GateRoutingTests
 {
     [Fact]
-    public void TopKIsBestFirstWithTiesToTheLowerIndex()
+    public void TopKIsBestFirstWithTiesToTheLowerIndex_AndNeverPicksMinusInfinity()
     {
         float[] scores = [1f, 3f, 3f, 2f, float.NegativeInfinity, 0f, 0f, -1f];
         Assert.Equal([1, 2], GateRouting.TopK(scores, 2, 4, 2)[..2]);
         Assert.Equal([1, 2], GateRouting.TopK(scores, 2, 4, 2)[2..]);
-        Assert.Equal([1, 2, 3, 0, 1, 2, 3, 0], GateRouting.TopK(scores, 2, 4, 4));
+        // −∞ marks a forbidden pair, as in the Core router: that slot stays empty.
+        Assert.Equal([1, 2, 3, 0, 1, 2, 3, -1], GateRouting.TopK(scores, 2, 4, 4));
         Assert.Equal([1, 1], GateRouting.TopK(scores, 2, 4, 1));
     }
 
