@@ -11,7 +11,7 @@ namespace PhaseRouter.Statistics;
 /// </summary>
 public static class RouterStrategies
 {
-    /// <summary>The phase router on degree vectors (<see cref="Router.RouteDegrees"/>).</summary>
+    /// <summary>The phase router on degree vectors (<see cref="Router.RouteDegrees(ReadOnlySpan{int}, ReadOnlySpan{int}, int, RouterOptions?)"/>).</summary>
     /// <param name="sourceDegrees">s, length R, each in <c>[0, C]</c>; copied.</param>
     /// <param name="targetDegrees">t, length C, each in <c>[0, R]</c>; copied.</param>
     /// <param name="k">The fan-out bound, at least 1.</param>

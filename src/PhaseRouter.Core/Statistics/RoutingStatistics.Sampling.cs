@@ -80,7 +80,7 @@ public static partial class RoutingStatistics
     /// Options of every call; the seed is replaced per sample, and <see cref="RouterOptions.MaxDegreeOfParallelism"/>
     /// bounds the samples routed at once (each call runs on one thread).
     /// </param>
-    /// <exception cref="ArgumentException">An input is invalid, as <see cref="Router.RouteDegrees"/> reports it.</exception>
+    /// <exception cref="ArgumentException">An input is invalid, as <see cref="Router.RouteDegrees(ReadOnlySpan{int}, ReadOnlySpan{int}, int, RouterOptions?)"/> reports it.</exception>
     public static LoadSamples SampleMany(ReadOnlySpan<int> sourceDegrees, ReadOnlySpan<int> targetDegrees, int k,
         int samples, ulong seedBase = 0, RouterOptions? options = null)
     {
