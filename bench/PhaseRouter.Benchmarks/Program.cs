@@ -16,5 +16,12 @@ if (args is ["gate", ..])
     return 0;
 }
 
+// `stats`: capacity-bound routing (R=16384, C=64, k=2) and MonteCarlo (N=4096, k=512, 32 samples).
+if (args is ["stats", ..])
+{
+    PhaseRouter.Benchmarks.Statistics.StatisticsTable.Run();
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(QuickTable).Assembly).Run(args);
 return 0;
