@@ -1,7 +1,7 @@
 namespace PhaseRouter.Examples.MoeTraining.Data;
 
 /// <summary>An IDX file is corrupt, truncated or not of the expected shape.</summary>
-public sealed class IdxFormatException : InvalidDataException
+public sealed class IdxFormatException : IOException
 {
     /// <summary>Creates the exception with a message that names the file.</summary>
     public IdxFormatException(string message)

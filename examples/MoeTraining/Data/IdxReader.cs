@@ -49,7 +49,7 @@ public static class IdxReader
         {
             return ReadPayload(payload, sourceName);
         }
-        catch (InvalidDataException ex) when (ex is not IdxFormatException)
+        catch (InvalidDataException ex)
         {
             throw new IdxFormatException($"{sourceName}: corrupt gzip data ({ex.Message}).", ex);
         }
