@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using PhaseRouter.Examples.MoeTraining.Data;
 using PhaseRouter.Examples.MoeTraining.Training;
+using PhaseRouter.TorchSharp;
 
 namespace PhaseRouter.Examples.MoeTraining.Cli;
 
@@ -188,7 +189,7 @@ public sealed class MoeTrainingCommand
             Gates = gate == "all"
                 ? [GateKind.Phase, GateKind.Softmax, GateKind.Hash]
                 : [Enum.Parse<GateKind>(gate, ignoreCase: true)],
-            Policy = result.GetValue(_policy) ?? "spill",
+            Policy = Enum.Parse<GatePolicy>(result.GetValue(_policy) ?? "spill", ignoreCase: true),
             Epochs = result.GetValue(_epochs),
             Experts = experts,
             K = k,

@@ -1,4 +1,5 @@
 using PhaseRouter.Examples.MoeTraining.Data;
+using PhaseRouter.TorchSharp;
 
 namespace PhaseRouter.Examples.MoeTraining.Training;
 
@@ -8,8 +9,8 @@ public sealed record ExperimentSettings
     /// <summary>The gates to train, in order; each run uses the same model init, seed and data order.</summary>
     public IReadOnlyList<GateKind> Gates { get; init; } = [GateKind.Phase, GateKind.Softmax, GateKind.Hash];
 
-    /// <summary>Phase gate policy: <c>spill</c>, <c>menu</c> or <c>oblivious</c>.</summary>
-    public string Policy { get; init; } = "spill";
+    /// <summary>Phase gate policy.</summary>
+    public GatePolicy Policy { get; init; } = GatePolicy.Spill;
 
     /// <summary>Passes over the training set.</summary>
     public int Epochs { get; init; } = 2;

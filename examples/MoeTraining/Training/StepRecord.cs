@@ -8,7 +8,7 @@ namespace PhaseRouter.Examples.MoeTraining.Training;
 /// <param name="StepMilliseconds">Wall time of the step (forward, backward, optimiser).</param>
 /// <param name="RouterMilliseconds">Time the gate spent routing the batch.</param>
 /// <param name="Loads">Tokens each expert received (after capacity).</param>
-/// <param name="Demand">Tokens that chose each expert before capacity (the gate's uncapped demand).</param>
+/// <param name="Demand">Tokens that chose each expert before capacity (the uncapped demand), or null when the gate has no logits (hash).</param>
 /// <param name="Capacity">Capacity per expert.</param>
 /// <param name="DroppedSlots">Slots that got no expert.</param>
 /// <param name="Slots">Slots routed: tokens · k.</param>
@@ -20,7 +20,7 @@ public sealed record StepRecord(
     double StepMilliseconds,
     double RouterMilliseconds,
     int[] Loads,
-    int[] Demand,
+    int[]? Demand,
     int Capacity,
     long DroppedSlots,
     int Slots);
