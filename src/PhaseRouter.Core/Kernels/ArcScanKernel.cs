@@ -1,0 +1,159 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace PhaseRouter.Kernels;
+
+/// <summary>
+/// The production kernel: the closed form evaluated per source, choosing per row the cheaper side.
+/// <list type="bullet">
+/// <item>Arc side, O(s_i / 16): the targets on source i's arc of the C-ring are one contiguous slice of the
+/// doubled ring tables, so the target-side test <c>(πT[i] − φT_j) mod R &lt; t_j</c> runs 16 lanes at a time.</item>
+/// <item>Line side, O(⌈Σt/R⌉ · log C): the targets whose arcs cover source i's place <c>q = πT[i]</c> on the
+/// R-ring own the line points <c>q, q + R, q + 2R, …</c> of the unrolled target arcs, each found by binary search;
+/// only the source-side test remains.</item>
+/// </list>
+/// </summary>
+internal sealed class ArcScanKernel : CandidateKernel
+{
+    private readonly int _log2C;
+
+    public ArcScanKernel(PhaseLayout layout)
+        : base(layout) => _log2C = layout.C <= 1 ? 1 : BitOperations.Log2((uint)layout.C) + 1;
+
+    public override int Enumerate(int row, Span<int> destination)
+    {
+        PhaseLayout layout = Layout;
+        int s = layout.SourceDegrees[row];
+        long totalT = layout.TotalTargetDegree;
+        if (s == 0 || totalT == 0)
+        {
+            return 0;
+        }
+
+        int q = layout.PiT[row];
+        long linePoints = (totalT - q + layout.R - 1) / layout.R;
+
+        // The line side costs a binary search per point; the arc side a vector compare per 16 positions.
+        int count = linePoints * (_log2C + 2) * 8 < s
+            ? EnumerateLine(row, q, s, destination)
+            : EnumerateArc(q, layout.PhiS[row], s, destination);
+        if (count > 1)
+        {
+            destination[..count].Sort();
+        }
+
+        return count;
+    }
+
+    private int EnumerateArc(int q, int start, int length, Span<int> destination)
+    {
+        PhaseLayout layout = Layout;
+        ref int phi = ref MemoryMarshal.GetArrayDataReference(layout.PhiTAt);
+        ref int degree = ref MemoryMarshal.GetArrayDataReference(layout.DegreeTAt);
+        int[] targetAt = layout.TargetAt;
+        int ring = layout.R;
+        int end = start + length;
+        int p = start;
+        int count = 0;
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<int> vq = Vector512.Create(q);
+            Vector512<int> vring = Vector512.Create(ring);
+            for (; p <= end - Vector512<int>.Count; p += Vector512<int>.Count)
+            {
+                Vector512<int> d = vq - Vector512.LoadUnsafe(ref phi, (nuint)p);
+                d += Vector512.ShiftRightArithmetic(d, 31) & vring;
+                ulong bits = Vector512.LessThan(d, Vector512.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
+                count = Emit(bits, p, targetAt, destination, count);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<int> vq = Vector256.Create(q);
+            Vector256<int> vring = Vector256.Create(ring);
+            for (; p <= end - Vector256<int>.Count; p += Vector256<int>.Count)
+            {
+                Vector256<int> d = vq - Vector256.LoadUnsafe(ref phi, (nuint)p);
+                d += Vector256.ShiftRightArithmetic(d, 31) & vring;
+                uint bits = Vector256.LessThan(d, Vector256.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
+                count = Emit(bits, p, targetAt, destination, count);
+            }
+        }
+
+        for (; p < end; p++)
+        {
+            int d = q - Unsafe.Add(ref phi, p);
+            if (d < 0)
+            {
+                d += ring;
+            }
+
+            if (d < Unsafe.Add(ref degree, p))
+            {
+                destination[count++] = targetAt[p];
+            }
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Emit(ulong bits, int p, int[] targetAt, Span<int> destination, int count)
+    {
+        while (bits != 0)
+        {
+            destination[count++] = targetAt[p + BitOperations.TrailingZeroCount(bits)];
+            bits &= bits - 1;
+        }
+
+        return count;
+    }
+
+    private int EnumerateLine(int row, int q, int s, Span<int> destination)
+    {
+        PhaseLayout layout = Layout;
+        long[] lineStart = layout.LineStart;
+        int[] dealt = layout.DealtTargets;
+        int[] piS = layout.PiS;
+        int phiS = layout.PhiS[row];
+        int ringC = layout.C;
+        long totalT = layout.TotalTargetDegree;
+        int count = 0;
+        int lo = 0;
+        for (long x = q; x < totalT; x += layout.R)
+        {
+            // Largest m with lineStart[m] ≤ x; points only move right, so the search resumes from the last owner.
+            int hi = ringC - 1;
+            while (lo < hi)
+            {
+                int mid = (lo + hi + 1) >>> 1;
+                if (lineStart[mid] <= x)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            int j = dealt[lo];
+            int d = piS[j] - phiS;
+            if (d < 0)
+            {
+                d += ringC;
+            }
+
+            if (d < s)
+            {
+                destination[count++] = j;
+            }
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,125 @@
+namespace PhaseRouter.Kernels;
+
+/// <summary>
+/// Everything SPEC steps 1–5 leave of the inputs: the degrees, the phase offsets φ and the column permutations π.
+/// By the closed form, <c>j ∈ Cand_i ⇔ (πS[j] − φS_i) mod C &lt; s_i and (πT[i] − φT_j) mod R &lt; t_j</c>:
+/// source <c>i</c> owns the arc <c>[φS_i, φS_i + s_i)</c> of the C-ring (on which target <c>j</c> sits at
+/// <c>πS[j]</c>), and target <c>j</c> owns the arc <c>[φT_j, φT_j + t_j)</c> of the R-ring (on which source
+/// <c>i</c> sits at <c>πT[i]</c>).
+/// </summary>
+internal sealed class PhaseLayout
+{
+    public PhaseLayout(int[] sourceDegrees, int[] targetDegrees, PhasePermutations permutations)
+    {
+        R = sourceDegrees.Length;
+        C = targetDegrees.Length;
+        SourceDegrees = sourceDegrees;
+        TargetDegrees = targetDegrees;
+        PiS = permutations.SourceColumns;
+        PiT = permutations.TargetColumns;
+        PhiS = new int[R];
+        PhiT = new int[C];
+        DealtTargets = permutations.TargetRows ?? Identity(C);
+        TargetsDealtInOrder = permutations.TargetRows is null;
+
+        // Step 2 (and 5): deal the source arcs round the C-ring in order ρS.
+        if (C > 0)
+        {
+            int[]? rhoS = permutations.SourceRows;
+            long acc = 0;
+            for (int m = 0; m < R; m++)
+            {
+                int i = rhoS is null ? m : rhoS[m];
+                PhiS[i] = (int)acc;
+                acc = (acc + sourceDegrees[i]) % C;
+            }
+        }
+
+        // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
+        LineStart = new long[C + 1];
+        for (int m = 0; m < C; m++)
+        {
+            int j = DealtTargets[m];
+            LineStart[m + 1] = LineStart[m] + targetDegrees[j];
+            if (R > 0)
+            {
+                PhiT[j] = (int)(LineStart[m] % R);
+            }
+        }
+
+        TotalTargetDegree = LineStart[C];
+        MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (TotalTargetDegree + R - 1) / R);
+
+        // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
+        TargetAt = new int[2 * C];
+        PhiTAt = new int[2 * C];
+        DegreeTAt = new int[2 * C];
+        for (int j = 0; j < C; j++)
+        {
+            int p = PiS[j];
+            TargetAt[p] = TargetAt[p + C] = j;
+            PhiTAt[p] = PhiTAt[p + C] = PhiT[j];
+            DegreeTAt[p] = DegreeTAt[p + C] = targetDegrees[j];
+        }
+    }
+
+    /// <summary>R, the number of sources.</summary>
+    public int R { get; }
+
+    /// <summary>C, the number of targets.</summary>
+    public int C { get; }
+
+    public int[] SourceDegrees { get; }
+
+    public int[] TargetDegrees { get; }
+
+    /// <summary>πS: position of target j on the C-ring.</summary>
+    public int[] PiS { get; }
+
+    /// <summary>πT: position of source i on the R-ring.</summary>
+    public int[] PiT { get; }
+
+    /// <summary>φS_i: start of source i's arc on the C-ring.</summary>
+    public int[] PhiS { get; }
+
+    /// <summary>φT_j: start of target j's arc on the R-ring.</summary>
+    public int[] PhiT { get; }
+
+    /// <summary>ρT: targets in the order their arcs are dealt.</summary>
+    public int[] DealtTargets { get; }
+
+    /// <summary>Whether ρT is the identity, so that line owners come out in ascending target order.</summary>
+    public bool TargetsDealtInOrder { get; }
+
+    /// <summary>Prefix sums of target degrees in dealing order (length C + 1).</summary>
+    public long[] LineStart { get; }
+
+    /// <summary>Σt.</summary>
+    public long TotalTargetDegree { get; }
+
+    /// <summary>
+    /// An upper bound on |Cand_i|: a source's place on the R-ring lies in at most ⌈Σt/R⌉ target arcs, because the
+    /// arcs tile the ring and none is longer than R.
+    /// </summary>
+    public int MaxCandidates { get; }
+
+    /// <summary>Target at each position of the doubled C-ring.</summary>
+    public int[] TargetAt { get; }
+
+    /// <summary>φT of the target at each position of the doubled C-ring.</summary>
+    public int[] PhiTAt { get; }
+
+    /// <summary>t of the target at each position of the doubled C-ring.</summary>
+    public int[] DegreeTAt { get; }
+
+    private static int[] Identity(int n)
+    {
+        var a = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = i;
+        }
+
+        return a;
+    }
+}

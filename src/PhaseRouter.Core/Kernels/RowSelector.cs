@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+
+namespace PhaseRouter.Kernels;
+
+/// <summary>Step 8: choosing at most <c>limit</c> targets among a source's candidates.</summary>
+internal static class RowSelector
+{
+    /// <summary>Candidate lists up to this limit are ranked by insertion; longer ones by a full sort.</summary>
+    private const int InsertionLimit = 16;
+
+    /// <summary>
+    /// A uniformly random <paramref name="limit"/>-subset of the ascending candidates (all of them when there are no
+    /// more than <paramref name="limit"/>), written ascending. The subset is the first <paramref name="limit"/>
+    /// entries of a partial Fisher–Yates shuffle of the ascending list, drawn from the row's selection stream.
+    /// </summary>
+    public static int SelectRandom(Span<int> candidates, int limit, ulong seed, int row, Span<int> destination)
+    {
+        int m = candidates.Length;
+        if (m <= limit)
+        {
+            candidates.CopyTo(destination);
+            return m;
+        }
+
+        var rng = PhaseRandom.Stream(seed, PhaseRandom.SelectionDomain, (ulong)row);
+        for (int t = 0; t < limit; t++)
+        {
+            int r = t + (int)rng.NextBounded((uint)(m - t));
+            (candidates[t], candidates[r]) = (candidates[r], candidates[t]);
+        }
+
+        Span<int> chosen = destination[..limit];
+        candidates[..limit].CopyTo(chosen);
+        chosen.Sort();
+        return limit;
+    }
+
+    /// <summary>
+    /// The random selection under capacities: the same Fisher–Yates stream, continued past full targets until
+    /// <paramref name="limit"/> targets with room are taken. Written ascending.
+    /// </summary>
+    public static int SelectRandomWithCapacity(Span<int> candidates, int limit, ulong seed, int row,
+        int[] loads, int[] capacities, Span<int> destination)
+    {
+        int m = candidates.Length;
+        int taken = 0;
+        var rng = PhaseRandom.Stream(seed, PhaseRandom.SelectionDomain, (ulong)row);
+        for (int t = 0; t < m && taken < limit; t++)
+        {
+            int r = t + (int)rng.NextBounded((uint)(m - t));
+            (candidates[t], candidates[r]) = (candidates[r], candidates[t]);
+            int j = candidates[t];
+            if (loads[j] < capacities[j])
+            {
+                loads[j]++;
+                destination[taken++] = j;
+            }
+        }
+
+        destination[..taken].Sort();
+        return taken;
+    }
+
+    /// <summary>
+    /// The top <paramref name="limit"/> candidates by score (ties to the lower target), written best first.
+    /// Candidates scored <see cref="float.NegativeInfinity"/> are never chosen.
+    /// </summary>
+    /// <param name="candidates">The candidates, in any order; reordered by the call.</param>
+    /// <param name="scores">All scores, row-major.</param>
+    /// <param name="rowOffset">Where the source's scores start in <paramref name="scores"/>.</param>
+    /// <param name="limit">How many to choose at most.</param>
+    /// <param name="destination">Receives the chosen targets, best first.</param>
+    /// <param name="eligible">The number of candidates with a finite score or +∞.</param>
+    public static int SelectTopScores(Span<int> candidates, float[] scores, int rowOffset, int limit,
+        Span<int> destination, out int eligible)
+    {
+        ReadOnlySpan<float> rowScores = scores.AsSpan(rowOffset);
+        // Drop the masked pairs first.
+        int m = 0;
+        for (int c = 0; c < candidates.Length; c++)
+        {
+            int j = candidates[c];
+            if (rowScores[j] != float.NegativeInfinity)
+            {
+                candidates[m++] = j;
+            }
+        }
+
+        eligible = m;
+        if (limit == 0 || m == 0)
+        {
+            return 0;
+        }
+
+        if (limit <= InsertionLimit || m <= InsertionLimit)
+        {
+            int count = 0;
+            for (int c = 0; c < m; c++)
+            {
+                int j = candidates[c];
+                float sj = rowScores[j];
+                if (count == limit && !Better(sj, j, rowScores[destination[count - 1]], destination[count - 1]))
+                {
+                    continue;
+                }
+
+                int pos = count == limit ? count - 1 : count++;
+                while (pos > 0 && Better(sj, j, rowScores[destination[pos - 1]], destination[pos - 1]))
+                {
+                    destination[pos] = destination[pos - 1];
+                    pos--;
+                }
+
+                destination[pos] = j;
+            }
+
+            return count;
+        }
+
+        Span<int> all = candidates[..m];
+        all.Sort(new ScoreOrder(scores, rowOffset));
+        int taken = Math.Min(limit, m);
+        all[..taken].CopyTo(destination);
+        return taken;
+    }
+
+    /// <summary>Whether (sa, ja) ranks before (sb, jb): higher score, then lower target.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Better(float sa, int ja, float sb, int jb) => sa > sb || (sa == sb && ja < jb);
+
+    /// <summary>Best-first order of targets by score, ties to the lower target.</summary>
+    private readonly struct ScoreOrder(float[] scores, int rowOffset) : IComparer<int>
+    {
+        public int Compare(int a, int b) =>
+            a == b ? 0 : Better(scores[rowOffset + a], a, scores[rowOffset + b], b) ? -1 : 1;
+    }
+}

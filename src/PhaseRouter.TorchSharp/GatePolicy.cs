@@ -1,0 +1,22 @@
+namespace PhaseRouter.TorchSharp;
+
+/// <summary>How a <see cref="PhaseRouterGate"/> turns gate logits into capacity-bounded dispatch (SPEC §3).</summary>
+public enum GatePolicy
+{
+    /// <summary>
+    /// Each token takes its top-k experts by logit while they have room (tokens served highest top logit first); the
+    /// slots that overflow are transported by the Phase Router operator to the residual capacity, where each overflow
+    /// token takes its best candidates by logit. No slot is dropped while total residual capacity covers the overflow.
+    /// </summary>
+    Spill = 0,
+
+    /// <summary>
+    /// Each token gets a balanced, decorrelated menu of <see cref="PhaseGateOptions.MenuSize"/> experts from the operator
+    /// and takes its top-k menu experts by logit under capacity. Expert load is at most <c>⌈tokens·m/E⌉</c> whatever
+    /// the logits.
+    /// </summary>
+    Menu = 1,
+
+    /// <summary>The original behaviour: the same menus as <see cref="Menu"/>, but k experts drawn at random among them (logits ignored), capacity enforced.</summary>
+    Oblivious = 2,
+}

@@ -1,0 +1,243 @@
+namespace PhaseRouter.TorchSharp;
+
+/// <summary>
+/// The managed routing algorithms of the gates, on row-major <c>[tokens, E]</c> logits copied out of the tensor once.
+/// Routes are <c>tokens · k</c> expert indices, token after token, filled slots first, -1 padded.
+/// </summary>
+internal static class GateRouting
+{
+    /// <summary>Each row's k largest scores' columns, best first, ties to the lower column.</summary>
+    public static int[] TopK(float[] scores, int rows, int columns, int k)
+    {
+        var top = new int[rows * k];
+        for (int i = 0; i < rows; i++)
+        {
+            var row = scores.AsSpan(i * columns, columns);
+            var dest = top.AsSpan(i * k, k);
+            int filled = 0;
+            for (int c = 0; c < columns; c++)
+            {
+                float v = row[c];
+                if (filled == k && !(v > row[dest[k - 1]]))
+                {
+                    continue;
+                }
+
+                // Insert c after every kept column whose score is ≥ v (earlier columns win ties).
+                int p = filled == k ? k - 1 : filled++;
+                while (p > 0 && row[dest[p - 1]] < v)
+                {
+                    dest[p] = dest[p - 1];
+                    p--;
+                }
+
+                dest[p] = c;
+            }
+        }
+
+        return top;
+    }
+
+    /// <summary>
+    /// Serves each slot rank in turn (all first choices in token order, then all second choices, …, as GShard does):
+    /// a choice is kept while its expert has room, otherwise dropped.
+    /// </summary>
+    public static int[] GreedySlotMajor(int[] choices, int tokens, int experts, int k, int capacity)
+    {
+        var routes = new int[tokens * k];
+        Array.Fill(routes, -1);
+        var filled = new int[tokens];
+        var loads = new int[experts];
+        for (int j = 0; j < k; j++)
+        {
+            for (int t = 0; t < tokens; t++)
+            {
+                int e = choices[t * k + j];
+                if (e >= 0 && loads[e] < capacity)
+                {
+                    loads[e]++;
+                    routes[t * k + filled[t]++] = e;
+                }
+            }
+        }
+
+        return routes;
+    }
+
+    /// <summary>
+    /// Spill (SPEC §3). Phase 1: tokens, highest top logit first (ties to the lower index), keep those of their top-k
+    /// experts that still have room. Phase 2: the overflow slots go through the operator with S = overflow tokens ×
+    /// experts (full rows), T = experts × overflow tokens with row degree = residual capacity, scores = logits with the
+    /// experts a token already holds masked out, capacities = residual, per-token limit = slots still needed.
+    /// </summary>
+    public static int[] Spill(float[] logits, int tokens, int experts, int k, int capacity, ulong seed, int maxDegreeOfParallelism)
+    {
+        var routes = new int[tokens * k];
+        Array.Fill(routes, -1);
+        if (tokens == 0)
+        {
+            return routes;
+        }
+
+        int[] top = TopK(logits, tokens, experts, k);
+        var keys = new ulong[tokens];
+        for (int t = 0; t < tokens; t++)
+        {
+            keys[t] = PriorityKey(logits[t * experts + top[t * k]], t);
+        }
+
+        Array.Sort(keys);
+        var loads = new int[experts];
+        var need = new int[tokens];
+        int overflowTokens = 0;
+        foreach (ulong key in keys)
+        {
+            int t = (int)(uint)key;
+            int n = 0;
+            for (int j = 0; j < k; j++)
+            {
+                int e = top[t * k + j];
+                if (loads[e] < capacity)
+                {
+                    loads[e]++;
+                    routes[t * k + n++] = e;
+                }
+            }
+
+            need[t] = k - n;
+            if (n < k)
+            {
+                overflowTokens++;
+            }
+        }
+
+        if (overflowTokens == 0)
+        {
+            return routes;
+        }
+
+        var overflow = new int[overflowTokens];
+        for (int t = 0, r = 0; t < tokens; t++)
+        {
+            if (need[t] > 0)
+            {
+                overflow[r++] = t;
+            }
+        }
+
+        var residual = new int[experts];
+        var targetDegrees = new int[experts];
+        for (int e = 0; e < experts; e++)
+        {
+            residual[e] = Math.Max(0, capacity - loads[e]);
+            targetDegrees[e] = Math.Min(residual[e], overflowTokens);
+        }
+
+        var sourceDegrees = new int[overflowTokens];
+        Array.Fill(sourceDegrees, experts);
+        var scores = new float[overflowTokens * experts];
+        var limits = new int[overflowTokens];
+        for (int r = 0; r < overflowTokens; r++)
+        {
+            int t = overflow[r];
+            logits.AsSpan(t * experts, experts).CopyTo(scores.AsSpan(r * experts, experts));
+            for (int j = 0; j < k - need[t]; j++)
+            {
+                scores[r * experts + routes[t * k + j]] = float.NegativeInfinity;
+            }
+
+            limits[r] = need[t];
+        }
+
+        var result = Router.RouteDegrees(sourceDegrees, targetDegrees, k, new RouterOptions
+        {
+            Seed = seed,
+            Scores = scores,
+            TargetCapacities = residual,
+            SourceLimits = limits,
+            MaxDegreeOfParallelism = maxDegreeOfParallelism,
+        });
+        for (int r = 0; r < overflowTokens; r++)
+        {
+            int t = overflow[r];
+            int n = k - need[t];
+            foreach (int e in result.RoutesOf(r))
+            {
+                if (e >= 0)
+                {
+                    routes[t * k + n++] = e;
+                }
+            }
+        }
+
+        return routes;
+    }
+
+    /// <summary>
+    /// Menu and Oblivious (SPEC §3): S = tokens × experts with row degree m, T = experts × tokens with row degree
+    /// <c>min(t_e, tokens)</c>, capacities C_e; with logits each token takes its top-k menu experts by logit, without
+    /// (Oblivious) a seed-random k-subset of its menu.
+    /// </summary>
+    public static int[] Menu(float[]? logits, int tokens, int experts, int k, int menuSize, IReadOnlyList<int>? acceptance,
+        int capacity, ulong seed, int maxDegreeOfParallelism)
+    {
+        if (tokens == 0)
+        {
+            return [];
+        }
+
+        var sourceDegrees = new int[tokens];
+        Array.Fill(sourceDegrees, menuSize);
+        var targetDegrees = new int[experts];
+        var capacities = new int[experts];
+        for (int e = 0; e < experts; e++)
+        {
+            targetDegrees[e] = acceptance is null ? tokens : Math.Min(acceptance[e], tokens);
+            capacities[e] = capacity;
+        }
+
+        var result = Router.RouteDegrees(sourceDegrees, targetDegrees, k, new RouterOptions
+        {
+            Seed = seed,
+            Scores = logits,
+            TargetCapacities = capacities,
+            MaxDegreeOfParallelism = maxDegreeOfParallelism,
+        });
+        return result.ToArray();
+    }
+
+    /// <summary>
+    /// The hash gate's choices: token t's k distinct experts are drawn from a SplitMix64 stream keyed by
+    /// <c>(seed, t)</c>, with rejection of repeats.
+    /// </summary>
+    public static int[] HashChoices(int tokens, int experts, int k, ulong seed)
+    {
+        var choices = new int[tokens * k];
+        for (int t = 0; t < tokens; t++)
+        {
+            var stream = new SplitMix64(SplitMix64.Mix(seed ^ SplitMix64.Mix((ulong)t + 0x6A09E667F3BCC909UL)));
+            var dest = choices.AsSpan(t * k, k);
+            for (int j = 0; j < k; j++)
+            {
+                int e;
+                do
+                {
+                    e = (int)stream.NextBounded((uint)experts);
+                }
+                while (dest[..j].Contains(e));
+
+                dest[j] = e;
+            }
+        }
+
+        return choices;
+    }
+
+    /// <summary>A key whose ascending order is: score descending, then index ascending (as the Core router serves rows).</summary>
+    private static ulong PriorityKey(float best, int row)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(best);
+        uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return ((ulong)~ordered << 32) | (uint)row;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace PhaseRouter.TorchSharp;
+
+/// <summary>
+/// The oblivious hash baseline (after hash layers, Roller et al. 2021, keyed by position since a gate sees no token
+/// ids): token t of a batch (its row in the flattened <c>[tokens, modelDim]</c> input) is sent to k distinct experts
+/// drawn from a SplitMix64 stream keyed by <c>(BaseSeed, t)</c>, the same every step, in training and at inference.
+/// Capacity <c>⌈cf · tokens · k / E⌉</c> is enforced by dropping (all first choices in token order, then all second
+/// choices, …). The gate has no parameters; each routed slot's combine weight is the constant <c>1/k</c>.
+/// </summary>
+public sealed class HashGate : MoeGate
+{
+    /// <summary>Creates the gate.</summary>
+    /// <param name="modelDim">Width of a token (≥ 1); the input is checked against it.</param>
+    /// <param name="options">Experts, k, capacity factor and base seed (policy and menu settings are ignored); validated here.</param>
+    /// <exception cref="ArgumentException">An option or <paramref name="modelDim"/> is out of range.</exception>
+    public HashGate(int modelDim, PhaseGateOptions options) : base(nameof(HashGate), modelDim, options)
+    {
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int count = (int)tokens.shape[0];
+        int[] choices = GateRouting.HashChoices(count, Experts, K, Options.BaseSeed);
+        int[] routes = GateRouting.GreedySlotMajor(choices, count, Experts, K, capacity);
+        double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var uniform = full(count, Experts, 1.0 / K, tokens.dtype, tokens.device);
+        return CreatePlan(routes, capacity, uniform, null, milliseconds, Options.BaseSeed);
+    }
+}

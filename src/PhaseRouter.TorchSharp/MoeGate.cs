@@ -1,0 +1,161 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PhaseRouter.TorchSharp;
+
+/// <summary>
+/// Base of every mixture-of-experts gate: a module whose forward takes <c>[tokens, modelDim]</c> (or
+/// <c>[batch, seq, modelDim]</c>, flattened to <c>batch · seq</c> tokens) and returns a capacity-bounded
+/// <see cref="RoutingPlan"/>. The plan's tensors are moved to the caller's dispose scope (or detached from any when
+/// there is none); the gate records every batch in its <see cref="Monitor"/> and advances <see cref="Step"/> after
+/// each training batch.
+/// </summary>
+public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
+{
+    /// <summary>Validates the options and the model width.</summary>
+    /// <param name="name">Module name.</param>
+    /// <param name="modelDim">Width of a token (≥ 1).</param>
+    /// <param name="options">Gate settings; validated here.</param>
+    protected MoeGate(string name, int modelDim, PhaseGateOptions options) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(modelDim, 1);
+        options.Validate();
+        ModelDim = modelDim;
+        Options = options;
+    }
+
+    /// <summary>Width of a token.</summary>
+    public int ModelDim { get; }
+
+    /// <summary>The gate's settings.</summary>
+    public PhaseGateOptions Options { get; }
+
+    /// <summary>E, the number of experts.</summary>
+    public int Experts => Options.Experts;
+
+    /// <summary>k, the slots per token.</summary>
+    public int K => Options.K;
+
+    /// <summary>Per-batch loads, capacities and drops of every batch this gate routed.</summary>
+    public GateLoadMonitor Monitor { get; } = new();
+
+    /// <summary>Training batches routed so far; the training seed of the next batch is <c>BaseSeed + Step</c>. Settable to resume a run.</summary>
+    public long Step { get; set; }
+
+    /// <summary>The seed the next batch will be routed with: <c>BaseSeed + Step</c> in training, <c>BaseSeed</c> at inference.</summary>
+    public ulong CurrentSeed => training ? unchecked(Options.BaseSeed + (ulong)Step) : Options.BaseSeed;
+
+    /// <summary>Routes a batch of tokens.</summary>
+    /// <param name="x"><c>[tokens, modelDim]</c> or <c>[batch, seq, modelDim]</c>, floating point.</param>
+    /// <returns>The batch's plan, with <c>batch · seq</c> tokens for a rank-3 input.</returns>
+    /// <exception cref="ArgumentException">The input has the wrong rank, width or dtype.</exception>
+    public sealed override RoutingPlan forward(Tensor x)
+    {
+        int tokens = ValidateInput(x, ModelDim, K);
+        using var scope = NewDisposeScope();
+        var flat = x.reshape(tokens, ModelDim);
+        int capacity = Options.CapacityFor(tokens);
+        ulong seed = CurrentSeed;
+        var plan = Route(flat, capacity, seed);
+        scope.MoveToOuter(plan.Tensors);
+        Monitor.Record(Step, training, plan);
+        if (training)
+        {
+            Step++;
+        }
+
+        return plan;
+    }
+
+    /// <summary>Routes <paramref name="tokens"/> under <paramref name="capacity"/>; build the result with <see cref="CreatePlan"/>.</summary>
+    /// <param name="tokens"><c>[tokens, modelDim]</c> input, already validated.</param>
+    /// <param name="capacity">Per-expert capacity of the batch.</param>
+    /// <param name="seed">The batch seed.</param>
+    protected abstract RoutingPlan Route(Tensor tokens, int capacity, ulong seed);
+
+    /// <summary>Builds a plan from managed routes; tensors are created on <paramref name="probabilities"/>' device.</summary>
+    /// <param name="routes"><c>tokens · k</c> expert indices, token after token, -1 padded; the plan keeps the array.</param>
+    /// <param name="capacity">The batch's per-expert capacity.</param>
+    /// <param name="probabilities"><c>[tokens, E]</c> gate probabilities; the combine weights gather them (differentiably).</param>
+    /// <param name="auxLoss">Auxiliary loss, or <see langword="null"/> for a zero scalar.</param>
+    /// <param name="routerMilliseconds">Time from the logits to the managed routes (see <see cref="RoutingPlan.RouterMilliseconds"/>).</param>
+    /// <param name="seed">The batch seed.</param>
+    protected RoutingPlan CreatePlan(int[] routes, int capacity, Tensor probabilities, Tensor? auxLoss, double routerMilliseconds, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        int tokens = routes.Length / K;
+        int[] loads = new int[Experts];
+        long[] indices = new long[routes.Length];
+        for (int i = 0; i < routes.Length; i++)
+        {
+            int e = routes[i];
+            indices[i] = e;
+            if (e >= 0)
+            {
+                loads[e]++;
+            }
+        }
+
+        var device = probabilities.device;
+        var expertIndices = tensor(indices, [tokens, K], ScalarType.Int64, device);
+
+        var combine = probabilities.gather(1, expertIndices.clamp_min(0)).masked_fill(expertIndices.lt(0), 0.0);
+        var expertLoads = tensor(Array.ConvertAll(loads, l => (long)l), [Experts], ScalarType.Int64, device);
+        var aux = auxLoss ?? zeros(Array.Empty<long>(), probabilities.dtype, device);
+        return new RoutingPlan(routes, loads, tokens, K, capacity, expertIndices, combine, expertLoads, aux, routerMilliseconds, seed);
+    }
+
+    /// <summary>Copies a <c>[tokens, E]</c> tensor to a row-major managed array in one block copy.</summary>
+    /// <param name="values">The tensor (any floating dtype, any device).</param>
+    /// <exception cref="InvalidOperationException">The tensor holds NaN.</exception>
+    protected static float[] ToManaged(Tensor values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var scope = NewDisposeScope();
+        var cpu = values.detach().to(ScalarType.Float32, CPU).contiguous();
+        var result = new float[cpu.numel()];
+        MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(result);
+        foreach (float v in result)
+        {
+            if (float.IsNaN(v))
+            {
+                throw new InvalidOperationException("The gate logits contain NaN; the model has diverged.");
+            }
+        }
+
+        return result;
+    }
+
+    internal static int ValidateInput(Tensor x, int modelDim, int k)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        long[] shape = x.shape;
+        if (shape.Length is not (2 or 3))
+        {
+            throw new ArgumentException(
+                $"The input must be [tokens, {modelDim}] or [batch, seq, {modelDim}]; got rank {shape.Length} [{string.Join(", ", shape)}].", nameof(x));
+        }
+
+        if (shape[^1] != modelDim)
+        {
+            throw new ArgumentException(
+                $"The input's last dimension must be modelDim = {modelDim}; got [{string.Join(", ", shape)}].", nameof(x));
+        }
+
+        if (!is_floating_point(x))
+        {
+            throw new ArgumentException($"The input must be floating point; got {x.dtype}.", nameof(x));
+        }
+
+        long tokens = x.numel() / modelDim;
+        if (tokens * k > Array.MaxLength)
+        {
+            throw new ArgumentException($"The batch has too many tokens ({tokens}) for k = {k}.", nameof(x));
+        }
+
+        return (int)tokens;
+    }
+}

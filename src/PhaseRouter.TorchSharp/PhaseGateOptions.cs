@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using System.Globalization;
+
+namespace PhaseRouter.TorchSharp;
+
+/// <summary>
+/// Settings of a mixture-of-experts gate. <see cref="PhaseRouterGate"/> uses all of them; the baselines
+/// (<see cref="TopKSoftmaxGate"/>, <see cref="HashGate"/>) use <see cref="Experts"/>, <see cref="K"/>,
+/// <see cref="CapacityFactor"/> and (<see cref="HashGate"/>) <see cref="BaseSeed"/>. Call <see cref="Validate"/> to
+/// check them; every gate does so in its constructor.
+/// </summary>
+public sealed record PhaseGateOptions
+{
+    /// <summary>E, the number of experts (at least 1).</summary>
+    public required int Experts { get; init; }
+
+    /// <summary>k, the number of experts each token is dispatched to (<c>1 ≤ k ≤ E</c>). Default 1 (Switch routing).</summary>
+    public int K { get; init; } = 1;
+
+    /// <summary>
+    /// m, the menu size of <see cref="GatePolicy.Menu"/> and <see cref="GatePolicy.Oblivious"/> (<c>k ≤ m ≤ E</c>);
+    /// <see langword="null"/> (the default) means <c>min(E, max(2k, 4))</c>. Ignored by the other policies and gates.
+    /// </summary>
+    public int? MenuSize { get; init; }
+
+    /// <summary>
+    /// Capacity factor cf (&gt; 0): each expert takes at most <c>C_e = ⌈cf · tokens · k / E⌉</c> tokens of a batch.
+    /// Default 1.25.
+    /// </summary>
+    public double CapacityFactor { get; init; } = 1.25;
+
+    /// <summary>The routing policy of <see cref="PhaseRouterGate"/>. Default <see cref="GatePolicy.Spill"/>.</summary>
+    public GatePolicy Policy { get; init; } = GatePolicy.Spill;
+
+    /// <summary>Base seed: the batch seed is <c>BaseSeed + step</c> in training and <c>BaseSeed</c> at inference. 0 is an ordinary seed.</summary>
+    public ulong BaseSeed { get; init; }
+
+    /// <summary>
+    /// Optional per-expert acceptance degrees <c>t_e</c> (length E, each ≥ 0) for <see cref="GatePolicy.Menu"/> and
+    /// <see cref="GatePolicy.Oblivious"/>: expert e is a menu candidate of at most <c>min(t_e, tokens)</c> tokens of a
+    /// batch. <see langword="null"/> (the default) accepts every token.
+    /// </summary>
+    public IReadOnlyList<int>? AcceptanceDegrees { get; init; }
+
+    /// <summary>The menu size in effect: <see cref="MenuSize"/>, or <c>min(E, max(2k, 4))</c> when it is not set.</summary>
+    public int EffectiveMenuSize => MenuSize ?? Math.Min(Experts, Math.Max(2 * K, 4));
+
+    /// <summary>Throws when a setting is out of range; the exception names the parameter and its value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentException"><see cref="AcceptanceDegrees"/> has the wrong length.</exception>
+    /// <exception cref="InvalidEnumArgumentException"><see cref="Policy"/> is not a defined policy.</exception>
+    public void Validate()
+    {
+        if (Experts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Experts), Experts, "Experts must be at least 1.");
+        }
+
+        if (K < 1 || K > Experts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(K), K, $"K must be in [1, Experts = {Experts}].");
+        }
+
+        if (MenuSize is int m && (m < K || m > Experts))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MenuSize), m, $"MenuSize must be in [K = {K}, Experts = {Experts}].");
+        }
+
+        if (!(CapacityFactor > 0) || double.IsInfinity(CapacityFactor))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CapacityFactor), CapacityFactor, "CapacityFactor must be a finite number greater than 0.");
+        }
+
+        if (!Enum.IsDefined(Policy))
+        {
+            throw new InvalidEnumArgumentException(nameof(Policy), (int)Policy, typeof(GatePolicy));
+        }
+
+        if (AcceptanceDegrees is { } degrees)
+        {
+            if (degrees.Count != Experts)
+            {
+                throw new ArgumentException(
+                    $"AcceptanceDegrees has {degrees.Count} entries; it needs one per expert ({Experts}).", nameof(AcceptanceDegrees));
+            }
+
+            for (int e = 0; e < degrees.Count; e++)
+            {
+                if (degrees[e] < 0)
+                {
+                    throw new ArgumentOutOfRangeException(
+                        nameof(AcceptanceDegrees), degrees[e], $"AcceptanceDegrees[{e.ToString(CultureInfo.InvariantCulture)}] must be at least 0.");
+                }
+            }
+        }
+    }
+
+    /// <summary>The per-expert capacity of a batch: <c>⌈cf · tokens · k / E⌉</c>, computed in decimal so that e.g. 1.1 · 10 is 11, not 12.</summary>
+    /// <param name="tokens">Tokens in the batch (≥ 0).</param>
+    public int CapacityFor(int tokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
+        if (CapacityFactor * tokens * K / Experts >= int.MaxValue)
+        {
+            return int.MaxValue;
+        }
+
+        return (int)decimal.Ceiling((decimal)CapacityFactor * tokens * K / Experts);
+    }
+}

@@ -1,0 +1,120 @@
+using static TorchSharp.torch;
+
+namespace PhaseRouter.TorchSharp;
+
+/// <summary>
+/// The dispatch of one batch by a <see cref="MoeGate"/>: for each token up to k experts (best first, then -1
+/// padding), their combine weights, and per-expert loads. Owns its tensors: dispose it (or the dispose scope it
+/// was returned into) when done.
+/// </summary>
+public sealed class RoutingPlan : IDisposable
+{
+    private readonly int[] _routes;
+    private readonly int[] _loads;
+
+    internal RoutingPlan(int[] routes, int[] loads, int tokens, int k, int capacity,
+        Tensor expertIndices, Tensor combineWeights, Tensor expertLoads, Tensor auxLoss, double routerMilliseconds, ulong seed)
+    {
+        _routes = routes;
+        _loads = loads;
+        Tokens = tokens;
+        K = k;
+        Capacity = capacity;
+        ExpertIndices = expertIndices;
+        CombineWeights = combineWeights;
+        ExpertLoads = expertLoads;
+        AuxLoss = auxLoss;
+        RouterMilliseconds = routerMilliseconds;
+        Seed = seed;
+        long routed = 0;
+        foreach (int load in loads)
+        {
+            routed += load;
+        }
+
+        DroppedSlots = checked((int)((long)tokens * k - routed));
+    }
+
+    /// <summary>Number of tokens in the batch (a <c>[batch, seq, d]</c> input counts <c>batch · seq</c>).</summary>
+    public int Tokens { get; }
+
+    /// <summary>k, the slots per token.</summary>
+    public int K { get; }
+
+    /// <summary>E, the number of experts.</summary>
+    public int Experts => _loads.Length;
+
+    /// <summary><c>[tokens, k]</c> int64 expert indices, best first; -1 marks an empty slot.</summary>
+    public Tensor ExpertIndices { get; }
+
+    /// <summary>
+    /// <c>[tokens, k]</c> combine weights in the gate's dtype: the gate probability of each chosen expert (0 where the
+    /// slot is -1). Differentiable with respect to the gate parameters (constant for <see cref="HashGate"/>).
+    /// </summary>
+    public Tensor CombineWeights { get; }
+
+    /// <summary><c>[E]</c> int64: how many tokens each expert receives (the counts in <see cref="ExpertIndices"/>).</summary>
+    public Tensor ExpertLoads { get; }
+
+    /// <summary>The per-expert capacity of this batch, <c>⌈cf · tokens · k / E⌉</c>; every load is at most this.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Slots left empty: <c>tokens · k −</c> routed slots.</summary>
+    public int DroppedSlots { get; }
+
+    /// <summary>Auxiliary load-balancing loss (a scalar in the gate's dtype; zero for gates that need none).</summary>
+    public Tensor AuxLoss { get; }
+
+    /// <summary>
+    /// Wall time of the routing decision in milliseconds: from the gate logits to the managed routes (copying the
+    /// logits to managed memory and routing), excluding the gate's matrix product, the softmax and building tensors.
+    /// </summary>
+    public double RouterMilliseconds { get; }
+
+    /// <summary>The seed the batch was routed with (<c>BaseSeed + step</c> in training, <c>BaseSeed</c> at inference).</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The expert of slot <paramref name="slot"/> of token <paramref name="token"/>, or -1.</summary>
+    /// <param name="token">Token index in <c>[0, Tokens)</c>.</param>
+    /// <param name="slot">Slot index in <c>[0, K)</c>.</param>
+    public int ExpertOf(int token, int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(token);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(token, Tokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, K);
+        return _routes[token * K + slot];
+    }
+
+    /// <summary>A managed copy of the routes: <c>tokens · k</c> expert indices, token after token, -1 padded.</summary>
+    public int[] GetRoutes() => (int[])_routes.Clone();
+
+    /// <summary>A managed copy of the per-expert loads (length E).</summary>
+    public int[] GetExpertLoads() => (int[])_loads.Clone();
+
+    /// <summary>The largest expert load.</summary>
+    public int MaxLoad => _loads.Length == 0 ? 0 : _loads.Max();
+
+    internal int[] Routes => _routes;
+
+    internal int[] Loads => _loads;
+
+    internal IDisposable[] Tensors => [ExpertIndices, CombineWeights, ExpertLoads, AuxLoss];
+
+    internal void DetachFromDisposeScope()
+    {
+        foreach (var tensor in Tensors)
+        {
+            ((Tensor)tensor).DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>Disposes the plan's tensors (idempotent). Autograd graphs that use <see cref="CombineWeights"/> stay valid.</summary>
+    public void Dispose()
+    {
+        ExpertIndices.Dispose();
+        CombineWeights.Dispose();
+        ExpertLoads.Dispose();
+        AuxLoss.Dispose();
+    }
+}

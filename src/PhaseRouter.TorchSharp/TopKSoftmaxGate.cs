@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PhaseRouter.TorchSharp;
+
+/// <summary>
+/// The GShard/Switch baseline: each token's top-k experts by softmax probability, per-expert capacity
+/// <c>⌈cf · tokens · k / E⌉</c>, overflow dropped (all first choices in token order, then all second choices, …),
+/// optional multiplicative jitter on the gate input in training, and the Switch load-balancing loss
+/// <c>E · Σ_e f_e · P_e</c> as <see cref="RoutingPlan.AuxLoss"/>, where <c>f_e</c> is the share of the
+/// <c>tokens · k</c> top-k choices (before capacity) naming expert e and <c>P_e</c> the mean probability of e
+/// (1 at perfect balance; scale it by a small coefficient such as 0.01 when adding it to the loss).
+/// </summary>
+public sealed class TopKSoftmaxGate : MoeGate
+{
+    private readonly Linear linear;
+
+    /// <summary>Creates the gate.</summary>
+    /// <param name="modelDim">Width of a token (≥ 1).</param>
+    /// <param name="options">Experts, k and capacity factor (policy and menu settings are ignored); validated here.</param>
+    /// <param name="jitterNoise">Switch jitter ε in <c>[0, 1)</c>: in training the gate input is multiplied by <c>U(1−ε, 1+ε)</c>. 0 (the default) disables it.</param>
+    /// <exception cref="ArgumentException">An option, <paramref name="modelDim"/> or <paramref name="jitterNoise"/> is out of range.</exception>
+    public TopKSoftmaxGate(int modelDim, PhaseGateOptions options, double jitterNoise = 0) : base(nameof(TopKSoftmaxGate), modelDim, options)
+    {
+        if (!(jitterNoise >= 0 && jitterNoise < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(jitterNoise), jitterNoise, "jitterNoise must be in [0, 1).");
+        }
+
+        JitterNoise = jitterNoise;
+        linear = nn.Linear(modelDim, options.Experts, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>The jitter ε applied to the gate input in training.</summary>
+    public double JitterNoise { get; }
+
+    /// <summary>The gate's linear map <c>modelDim → E</c> (no bias).</summary>
+    public Linear Projection => linear;
+
+    /// <inheritdoc />
+    protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed)
+    {
+        var input = training && JitterNoise > 0
+            ? tokens * (rand_like(tokens) * (2 * JitterNoise) + (1 - JitterNoise))
+            : tokens;
+        var logits = linear.forward(input);
+        var probabilities = logits.softmax(1);
+        long start = Stopwatch.GetTimestamp();
+        int count = (int)tokens.shape[0];
+        float[] scores = ToManaged(logits);
+        int[] choices = GateRouting.TopK(scores, count, Experts, K);
+        int[] routes = GateRouting.GreedySlotMajor(choices, count, Experts, K, capacity);
+        double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        var share = new float[Experts];
+        foreach (int e in choices)
+        {
+            share[e] += 1f;
+        }
+
+        for (int e = 0; e < Experts; e++)
+        {
+            share[e] /= Math.Max(1, choices.Length);
+        }
+
+        var f = tensor(share, [Experts], probabilities.dtype, probabilities.device);
+        var meanProbability = count == 0 ? zeros_like(f) : probabilities.mean([0L]);
+        var aux = (f * meanProbability).sum() * Experts;
+        return CreatePlan(routes, capacity, probabilities, aux, milliseconds, seed);
+    }
+}
