@@ -219,6 +219,18 @@ public sealed class MoeTrainingCommand
 
     private void ValidateCombination(CommandResult result)
     {
+        try
+        {
+            CheckCombination(result);
+        }
+        catch (InvalidOperationException)
+        {
+            // An option value that does not convert is reported by the parser itself.
+        }
+    }
+
+    private void CheckCombination(CommandResult result)
+    {
         int experts = result.GetValue(_experts);
         int k = result.GetValue(_k);
         if (k > experts)
@@ -241,8 +253,7 @@ public sealed class MoeTrainingCommand
     private static void AtLeast(Option<int> option, int min) =>
         option.Validators.Add(r =>
         {
-            int v = r.GetValueOrDefault<int>();
-            if (v < min)
+            if (TryGetValue(r, out int v) && v < min)
             {
                 r.AddError($"{option.Name} must be at least {min}, got {v}.");
             }
@@ -251,7 +262,7 @@ public sealed class MoeTrainingCommand
     private static void AtLeastOptional(Option<int?> option, int min) =>
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is int v && v < min)
+            if (TryGetValue(r, out int? value) && value is int v && v < min)
             {
                 r.AddError($"{option.Name} must be at least {min}, got {v}.");
             }
@@ -260,10 +271,24 @@ public sealed class MoeTrainingCommand
     private static void Positive(Option<double> option) =>
         option.Validators.Add(r =>
         {
-            double v = r.GetValueOrDefault<double>();
-            if (!(v > 0) || double.IsInfinity(v))
+            if (TryGetValue(r, out double v) && (!(v > 0) || double.IsInfinity(v)))
             {
                 r.AddError($"{option.Name} must be a positive finite number, got {v}.");
             }
         });
+
+    // A value that does not convert is already a parse error of its own; the range check then has nothing to say.
+    private static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
 }

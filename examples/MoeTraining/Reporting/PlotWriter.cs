@@ -88,7 +88,8 @@ public static class PlotWriter
         plot.Axes.Bottom.SetTicks(
             Enumerable.Range(0, experts).Select(e => (double)e).ToArray(),
             Enumerable.Range(0, experts).Select(e => $"expert {e}").ToArray());
-        plot.Axes.Margins(bottom: 0);
+        double top = runs.SelectMany(r => r.TestLoadPerExpert.Append(r.Capacity)).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, top * 1.35); // room above the bars for the legend
         plot.Title("Mean tokens per expert per test batch");
         plot.YLabel("tokens");
         plot.ShowLegend(Alignment.UpperRight);

@@ -18,14 +18,14 @@ public static class CapacityPlanBuilder
                 r.Gate,
                 r.StepRecords[0].Capacity,
                 planner.PerExpert(r.StepRecords.Select(s => s.Loads).ToArray()),
-                planner.PerExpert(r.StepRecords.Select(s => s.Demand).ToArray())))
+                planner.PerExpert(DemandOf(r))))
             .ToArray();
 
         var softmax = runs.FirstOrDefault(r => r.Gate == "softmax" && r.StepRecords.Count > 0);
-        var requirements = softmax is null
+        var requirements = softmax is null || DemandOf(softmax).Length == 0
             ? []
             : TargetDropRates
-                .Select(t => planner.RequiredCapacity(softmax.StepRecords.Select(s => s.Demand).ToArray(), slots, t))
+                .Select(t => planner.RequiredCapacity(DemandOf(softmax), slots, t))
                 .ToArray();
 
         PhaseHeadroom? headroom = null;
@@ -60,4 +60,7 @@ public static class CapacityPlanBuilder
             PhaseHeadroom = headroom,
         };
     }
+
+    private static int[][] DemandOf(RunResult run) =>
+        run.StepRecords.Where(s => s.Demand is not null).Select(s => s.Demand!).ToArray();
 }

@@ -22,6 +22,11 @@ public static class ExperimentApp
         ArgumentNullException.ThrowIfNull(console);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         torch.set_num_threads(settings.Threads);
+        if (Console.IsOutputRedirected && console.Profile.Width < 140)
+        {
+            // A log file has no width; keep the tables on one line each.
+            console.Profile.Width = 140;
+        }
 
         LoadedData data;
         try

@@ -58,5 +58,5 @@ public sealed record RunResult
 
     /// <summary>Every training step (loads, demand, timings); not written to JSON.</summary>
     [JsonIgnore]
-    public required IReadOnlyList<StepRecord> StepRecords { get; init; }
+    public IReadOnlyList<StepRecord> StepRecords { get; init; } = [];
 }
