@@ -94,12 +94,12 @@ public sealed class MoeTrainingCommand
 
     private readonly Option<int?> _trainSamples = new("--train-samples")
     {
-        Description = "Use only the first N training images (default: all of Fashion-MNIST, 12000 synthetic).",
+        Description = "Use only the first N training images (default: all of Fashion-MNIST, 30000 synthetic).",
     };
 
     private readonly Option<int?> _testSamples = new("--test-samples")
     {
-        Description = "Use only the first N test images (default: all of Fashion-MNIST, 2000 synthetic).",
+        Description = "Use only the first N test images (default: all of Fashion-MNIST, 5000 synthetic).",
     };
 
     private readonly Option<int> _modelDim = new("--model-dim")

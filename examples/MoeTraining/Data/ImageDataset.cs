@@ -109,6 +109,23 @@ public sealed class ImageDataset
             Classes);
     }
 
+    /// <summary>Mean and standard deviation of all pixels.</summary>
+    public (float Mean, float Std) PixelStatistics()
+    {
+        double sum = 0;
+        double sumSquares = 0;
+        foreach (var p in Pixels)
+        {
+            sum += p;
+            sumSquares += (double)p * p;
+        }
+
+        long n = Math.Max(1, Pixels.LongLength);
+        double mean = sum / n;
+        double variance = Math.Max(0, (sumSquares / n) - (mean * mean));
+        return ((float)mean, (float)Math.Max(Math.Sqrt(variance), 1e-6));
+    }
+
     /// <summary>How many images each class has.</summary>
     public int[] ClassHistogram()
     {

@@ -10,8 +10,8 @@ namespace PhaseRouter.Examples.MoeTraining.Data;
 /// <param name="Seed">Seed of the generator: the same seed gives the same data.</param>
 public sealed record SyntheticMixtureOptions(
     int Clusters = 8,
-    int TrainSamples = 12_000,
-    int TestSamples = 2_000,
+    int TrainSamples = 30_000,
+    int TestSamples = 5_000,
     int LatentDim = 6,
     float LatentScale = 0.15f,
     float Noise = 0.05f,

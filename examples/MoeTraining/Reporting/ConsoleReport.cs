@@ -78,15 +78,19 @@ public static class ConsoleReport
     {
         ArgumentNullException.ThrowIfNull(plan);
         var c = CultureInfo.InvariantCulture;
-        var table = new Table().Title("Training load per expert per step (p50 / p99)");
+        var table = new Table().Title("Training load per expert per step, p50 / p99 (demand = top-k choices before capacity)");
         table.AddColumn(new TableColumn("expert").RightAligned());
         foreach (var g in plan.Gates)
         {
             table.AddColumn(new TableColumn($"{Markup.Escape(g.Gate)} (cap {g.Capacity})").RightAligned());
         }
 
-        table.AddColumn(new TableColumn("softmax demand").RightAligned());
-        var softmax = plan.Gates.FirstOrDefault(g => g.Gate == "softmax");
+        var withDemand = plan.Gates.Where(g => g.Demand.Count > 0).ToArray();
+        foreach (var g in withDemand)
+        {
+            table.AddColumn(new TableColumn($"{Markup.Escape(g.Gate)} demand").RightAligned());
+        }
+
         int experts = plan.Gates.Count == 0 ? 0 : plan.Gates.Max(g => g.Loads.Count);
         for (int e = 0; e < experts; e++)
         {
@@ -96,9 +100,11 @@ public static class ConsoleReport
                 cells.Add(e < g.Loads.Count ? string.Create(c, $"{g.Loads[e].P50:F0} / {g.Loads[e].P99:F0}") : "");
             }
 
-            cells.Add(softmax is not null && e < softmax.Demand.Count
-                ? string.Create(c, $"{softmax.Demand[e].P50:F0} / {softmax.Demand[e].P99:F0}")
-                : "-");
+            foreach (var g in withDemand)
+            {
+                cells.Add(e < g.Demand.Count ? string.Create(c, $"{g.Demand[e].P50:F0} / {g.Demand[e].P99:F0}") : "");
+            }
+
             table.AddRow(cells.ToArray());
         }
 
@@ -114,7 +120,13 @@ public static class ConsoleReport
         foreach (var r in plan.SoftmaxRequirements)
         {
             lines.Add(string.Create(c,
-                $"Softmax needs capacity factor {r.CapacityFactor:F3} (capacity {r.Capacity}) for drop rate <= {r.TargetDropRate:P0} (gives {r.DropRate:P2})."));
+                $"Softmax needs capacity factor {r.CapacityFactor:F3} (capacity {r.Capacity}) for drop rate <= {r.TargetDropRate:P0} over the whole run (gives {r.DropRate:P2})."));
+        }
+
+        foreach (var r in plan.SoftmaxSteadyStateRequirements)
+        {
+            lines.Add(string.Create(c,
+                $"Softmax needs capacity factor {r.CapacityFactor:F3} (capacity {r.Capacity}) for drop rate <= {r.TargetDropRate:P0} in the second half of training (gives {r.DropRate:P2})."));
         }
 
         if (plan.PhaseHeadroom is { } h)

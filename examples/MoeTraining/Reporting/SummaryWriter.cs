@@ -75,15 +75,23 @@ public static class SummaryWriter
         sb.AppendLine();
         if (plan.Gates.Count > 0)
         {
+            var withDemand = plan.Gates.Where(g => g.Demand.Count > 0).ToArray();
+            sb.AppendLine("Training load per expert per step (after capacity), and the demand (top-k choices before capacity) of the gates with logits:");
+            sb.AppendLine();
             sb.Append("| expert |");
             foreach (var g in plan.Gates)
             {
                 sb.Append(c, $" {g.Gate} p50 | {g.Gate} p99 |");
             }
 
+            foreach (var g in withDemand)
+            {
+                sb.Append(c, $" {g.Gate} demand p50 | {g.Gate} demand p99 |");
+            }
+
             sb.AppendLine();
             sb.Append("|---:|");
-            sb.AppendLine(string.Concat(Enumerable.Repeat("---:|---:|", plan.Gates.Count)));
+            sb.AppendLine(string.Concat(Enumerable.Repeat("---:|---:|", plan.Gates.Count + withDemand.Length)));
             int experts = plan.Gates.Max(g => g.Loads.Count);
             for (int e = 0; e < experts; e++)
             {
@@ -94,11 +102,17 @@ public static class SummaryWriter
                     sb.Append(c, $" {l?.P50:F0} | {l?.P99:F0} |");
                 }
 
+                foreach (var g in withDemand)
+                {
+                    var d = e < g.Demand.Count ? g.Demand[e] : null;
+                    sb.Append(c, $" {d?.P50:F0} | {d?.P99:F0} |");
+                }
+
                 sb.AppendLine();
             }
 
             sb.Append("| capacity |");
-            foreach (var g in plan.Gates)
+            foreach (var g in plan.Gates.Concat(withDemand))
             {
                 sb.Append(c, $" {g.Capacity} | {g.Capacity} |");
             }
@@ -110,7 +124,13 @@ public static class SummaryWriter
         foreach (var r in plan.SoftmaxRequirements)
         {
             sb.AppendLine(c,
-                $"- Softmax routing needs capacity factor **{r.CapacityFactor:F3}** (capacity {r.Capacity}) for a drop rate ≤ {r.TargetDropRate:P0} (gives {r.DropRate:P2}), from its uncapped demand per expert per step.");
+                $"- Softmax routing needs capacity factor **{r.CapacityFactor:F3}** (capacity {r.Capacity}) for a drop rate ≤ {r.TargetDropRate:P0} (gives {r.DropRate:P2}), from its uncapped demand per expert per step over the whole run.");
+        }
+
+        foreach (var r in plan.SoftmaxSteadyStateRequirements)
+        {
+            sb.AppendLine(c,
+                $"- In the second half of training alone it needs **{r.CapacityFactor:F3}** (capacity {r.Capacity}) for a drop rate ≤ {r.TargetDropRate:P0} (gives {r.DropRate:P2}).");
         }
 
         if (plan.PhaseHeadroom is { } h)

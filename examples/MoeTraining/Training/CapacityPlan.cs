@@ -24,6 +24,12 @@ public sealed record CapacityPlan
     /// </summary>
     public required IReadOnlyList<CapacityRequirement> SoftmaxRequirements { get; init; }
 
+    /// <summary>
+    /// The same, from the second half of the softmax run's steps only (after the gate has settled), which is what a
+    /// deployed model's steady state would need; empty without a softmax run.
+    /// </summary>
+    public required IReadOnlyList<CapacityRequirement> SoftmaxSteadyStateRequirements { get; init; }
+
     /// <summary>The headroom the phase gate leaves; null without a phase run.</summary>
     public PhaseHeadroom? PhaseHeadroom { get; init; }
 }

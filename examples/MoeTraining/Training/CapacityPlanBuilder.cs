@@ -28,6 +28,12 @@ public static class CapacityPlanBuilder
                 .Select(t => planner.RequiredCapacity(DemandOf(softmax), slots, t))
                 .ToArray();
 
+        var steady = softmax is null || DemandOf(softmax).Length == 0
+            ? []
+            : TargetDropRates
+                .Select(t => planner.RequiredCapacity(SecondHalf(DemandOf(softmax)), slots, t))
+                .ToArray();
+
         PhaseHeadroom? headroom = null;
         var phase = runs.FirstOrDefault(r => r.Gate == "phase" && r.StepRecords.Count > 0);
         if (phase is not null)
@@ -57,9 +63,12 @@ public static class CapacityPlanBuilder
             CapacityFactor = capacityFactor,
             Gates = profiles,
             SoftmaxRequirements = requirements,
+            SoftmaxSteadyStateRequirements = steady,
             PhaseHeadroom = headroom,
         };
     }
+
+    private static int[][] SecondHalf(int[][] steps) => steps.Skip(steps.Length / 2).ToArray();
 
     private static int[][] DemandOf(RunResult run) =>
         run.StepRecords.Where(s => s.Demand is not null).Select(s => s.Demand!).ToArray();

@@ -52,10 +52,10 @@ public sealed record ExperimentSettings
     public int? TestSamples { get; init; }
 
     /// <summary>Token width of the model.</summary>
-    public int ModelDim { get; init; } = 32;
+    public int ModelDim { get; init; } = 64;
 
     /// <summary>Hidden width of each expert's feed-forward network.</summary>
-    public int HiddenDim { get; init; } = 64;
+    public int HiddenDim { get; init; } = 128;
 
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; init; } = 3e-3;

@@ -41,7 +41,11 @@ public static class GateTrainer
         using var model = MoeModelFactory.Create(gate, settings);
         var classifier = model.Classifier;
         using var optimizer = optim.Adam(classifier.parameters(), settings.LearningRate);
-        var builder = new BatchBuilder(data.Train);
+
+        // Cosine decay of the learning rate to a tenth over the run: the last steps average out batch noise.
+        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, totalSteps, settings.LearningRate * 0.1);
+        var (mean, std) = data.Train.PixelStatistics();
+        var builder = new BatchBuilder(data.Train, mean, std);
         var records = new List<StepRecord>(totalSteps);
         observer.RunStarted(name, totalSteps);
 
@@ -67,6 +71,7 @@ public static class GateTrainer
                     : loss;
                 objective.backward();
                 optimizer.step();
+                schedule.step();
 
                 double lossValue = loss.item<float>();
                 long correct = logits.argmax(1).eq(labels).sum().item<long>();
@@ -94,7 +99,7 @@ public static class GateTrainer
         }
 
         observer.Evaluating(name);
-        var evaluation = Evaluate(model, data.Test, batchSize);
+        var evaluation = Evaluate(model, new BatchBuilder(data.Test, mean, std), data.Test.Count, batchSize);
         clock.Stop();
 
         long slots = records.Sum(r => (long)r.Slots);
@@ -126,10 +131,10 @@ public static class GateTrainer
     }
 
     /// <summary>
-    /// The test pass in evaluation mode (routing seed fixed at the base seed), in batches of
-    /// <paramref name="batchSize"/> images; loads and capacity come from the full batches.
+    /// The test pass over the <paramref name="count"/> test images in evaluation mode (routing seed fixed at the base
+    /// seed), in batches of <paramref name="batchSize"/> images; loads and capacity come from the full batches.
     /// </summary>
-    public static EvaluationResult Evaluate(MoeModel model, ImageDataset test, int batchSize)
+    public static EvaluationResult Evaluate(MoeModel model, BatchBuilder test, int count, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(test);
@@ -139,8 +144,7 @@ public static class GateTrainer
         try
         {
             using var noGrad = no_grad();
-            var builder = new BatchBuilder(test);
-            var order = Enumerable.Range(0, test.Count).ToArray();
+            var order = Enumerable.Range(0, count).ToArray();
             long correct = 0;
             long slots = 0;
             long dropped = 0;
@@ -150,11 +154,11 @@ public static class GateTrainer
             int allBatches = 0;
             double[]? loadSum = null;
             double[]? allLoadSum = null;
-            for (int start = 0; start < test.Count; start += batchSize)
+            for (int start = 0; start < count; start += batchSize)
             {
-                int count = Math.Min(batchSize, test.Count - start);
+                int size = Math.Min(batchSize, count - start);
                 using var scope = NewDisposeScope();
-                var (images, labels) = builder.Build(order, start, count);
+                var (images, labels) = test.Build(order, start, size);
                 var logits = classifier.forward(images);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 var plan = model.Moe.Layer.LastPlan!;
@@ -170,7 +174,7 @@ public static class GateTrainer
                     allLoadSum[e] += loads[e];
                 }
 
-                if (count == batchSize)
+                if (size == batchSize)
                 {
                     fullBatches++;
                     loadSum ??= new double[loads.Length];
@@ -186,7 +190,7 @@ public static class GateTrainer
                 ? loadSum.Select(v => v / fullBatches).ToArray()
                 : allLoadSum?.Select(v => v / allBatches).ToArray() ?? [];
             return new EvaluationResult(
-                (double)correct / test.Count,
+                (double)correct / count,
                 perExpert.Length == 0 ? 0 : perExpert.Average(),
                 maxLoad,
                 capacity,

@@ -112,6 +112,8 @@ public sealed class ReportingTests
         var text = console.Output;
         Assert.Contains("87.00 %", text, StringComparison.Ordinal);
         Assert.Contains("softmax demand", text, StringComparison.Ordinal);
+        Assert.Contains("phase demand", text, StringComparison.Ordinal);
+        Assert.Contains("second half of training", text, StringComparison.Ordinal);
         Assert.Contains("Phase gate at factor 1", text, StringComparison.Ordinal);
         Assert.Contains("Planner:", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", text, StringComparison.Ordinal);
