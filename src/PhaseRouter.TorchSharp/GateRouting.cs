@@ -1,3 +1,5 @@
+using PhaseRouter.Kernels;
+
 namespace PhaseRouter.TorchSharp;
 
 /// <summary>
@@ -6,35 +8,25 @@ namespace PhaseRouter.TorchSharp;
 /// </summary>
 internal static class GateRouting
 {
-    /// <summary>Each row's k largest scores' columns, best first, ties to the lower column.</summary>
-    public static int[] TopK(float[] scores, int rows, int columns, int k)
+    /// <summary>
+    /// Each row's k largest scores' columns, best first, ties to the lower column: the router's score-ranked
+    /// selection when every expert is a candidate of every token (full degrees on both sides), which Core ranks
+    /// with vector compares, rows in parallel.
+    /// </summary>
+    public static int[] TopK(float[] scores, int rows, int columns, int k, int maxDegreeOfParallelism = -1)
     {
-        var top = new int[rows * k];
-        for (int i = 0; i < rows; i++)
+        if (rows == 0)
         {
-            var row = scores.AsSpan(i * columns, columns);
-            var dest = top.AsSpan(i * k, k);
-            int filled = 0;
-            for (int c = 0; c < columns; c++)
-            {
-                float v = row[c];
-                if (filled == k && !(v > row[dest[k - 1]]))
-                {
-                    continue;
-                }
-
-                // Insert c after every kept column whose score is ≥ v (earlier columns win ties).
-                int p = filled == k ? k - 1 : filled++;
-                while (p > 0 && row[dest[p - 1]] < v)
-                {
-                    dest[p] = dest[p - 1];
-                    p--;
-                }
-
-                dest[p] = c;
-            }
+            return [];
         }
 
+        var sourceDegrees = new int[rows];
+        Array.Fill(sourceDegrees, columns);
+        var targetDegrees = new int[columns];
+        Array.Fill(targetDegrees, rows);
+        var top = new int[rows * k];
+        Router.RouteDegrees(sourceDegrees, targetDegrees, k, top,
+            new RouterOptions { Scores = scores, MaxDegreeOfParallelism = maxDegreeOfParallelism });
         return top;
     }
 
@@ -79,25 +71,24 @@ internal static class GateRouting
             return routes;
         }
 
-        int[] top = TopK(logits, tokens, experts, k);
-        var keys = new ulong[tokens];
+        int[] top = TopK(logits, tokens, experts, k, maxDegreeOfParallelism);
+        var keys = new uint[tokens];
         for (int t = 0; t < tokens; t++)
         {
-            keys[t] = PriorityKey(logits[t * experts + top[t * k]], t);
+            int best = top[t * k];
+            keys[t] = PriorityOrder.Key(best < 0 ? float.NegativeInfinity : logits[t * experts + best]);
         }
 
-        Array.Sort(keys);
         var loads = new int[experts];
         var need = new int[tokens];
         int overflowTokens = 0;
-        foreach (ulong key in keys)
+        foreach (int t in PriorityOrder.Sort(keys))
         {
-            int t = (int)(uint)key;
             int n = 0;
             for (int j = 0; j < k; j++)
             {
                 int e = top[t * k + j];
-                if (loads[e] < capacity)
+                if (e >= 0 && loads[e] < capacity)
                 {
                     loads[e]++;
                     routes[t * k + n++] = e;
@@ -231,13 +222,5 @@ internal static class GateRouting
         }
 
         return choices;
-    }
-
-    /// <summary>A key whose ascending order is: score descending, then index ascending (as the Core router serves rows).</summary>
-    private static ulong PriorityKey(float best, int row)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(best);
-        uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
-        return ((ulong)~ordered << 32) | (uint)row;
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -53,7 +54,7 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
     /// <exception cref="ArgumentException">The input has the wrong rank, width or dtype.</exception>
     public sealed override RoutingPlan forward(Tensor x)
     {
-        int tokens = ValidateInput(x, ModelDim, K);
+        int tokens = ValidateInput(x, ModelDim, K, nameof(x));
         using var scope = NewDisposeScope();
         var flat = x.reshape(tokens, ModelDim);
         int capacity = Options.CapacityFor(tokens);
@@ -118,42 +119,61 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         var cpu = values.detach().to(ScalarType.Float32, CPU).contiguous();
         var result = new float[cpu.numel()];
         MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(result);
-        foreach (float v in result)
+        if (ContainsNaN(result))
         {
-            if (float.IsNaN(v))
-            {
-                throw new InvalidOperationException("The gate logits contain NaN; the model has diverged.");
-            }
+            throw new InvalidOperationException("The gate logits contain NaN; the model has diverged.");
         }
 
         return result;
     }
 
-    internal static int ValidateInput(Tensor x, int modelDim, int k)
+    private static bool ContainsNaN(ReadOnlySpan<float> values)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+        foreach (var v in vectors)
+        {
+            if (!Vector.EqualsAll(v, v))
+            {
+                return true;
+            }
+        }
+
+        foreach (float v in values[(vectors.Length * Vector<float>.Count)..])
+        {
+            if (float.IsNaN(v))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static int ValidateInput(Tensor x, int modelDim, int k, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(x, paramName);
         long[] shape = x.shape;
         if (shape.Length is not (2 or 3))
         {
             throw new ArgumentException(
-                $"The input must be [tokens, {modelDim}] or [batch, seq, {modelDim}]; got rank {shape.Length} [{string.Join(", ", shape)}].", nameof(x));
+                $"The input must be [tokens, {modelDim}] or [batch, seq, {modelDim}]; got rank {shape.Length} [{string.Join(", ", shape)}].", paramName);
         }
 
         if (shape[^1] != modelDim)
         {
             throw new ArgumentException(
-                $"The input's last dimension must be modelDim = {modelDim}; got [{string.Join(", ", shape)}].", nameof(x));
+                $"The input's last dimension must be modelDim = {modelDim}; got [{string.Join(", ", shape)}].", paramName);
         }
 
         if (!is_floating_point(x))
         {
-            throw new ArgumentException($"The input must be floating point; got {x.dtype}.", nameof(x));
+            throw new ArgumentException($"The input must be floating point; got {x.dtype}.", paramName);
         }
 
         long tokens = x.numel() / modelDim;
         if (tokens * k > Array.MaxLength)
         {
-            throw new ArgumentException($"The batch has too many tokens ({tokens}) for k = {k}.", nameof(x));
+            throw new ArgumentException($"The batch has too many tokens ({tokens}) for k = {k}.", paramName);
         }
 
         return (int)tokens;

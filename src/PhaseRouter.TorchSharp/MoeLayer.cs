@@ -71,7 +71,7 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input has the wrong rank, width or dtype.</exception>
     public override Tensor forward(Tensor input)
     {
-        int tokens = MoeGate.ValidateInput(input, ModelDim, gate.K);
+        int tokens = MoeGate.ValidateInput(input, ModelDim, gate.K, nameof(input));
         using var scope = NewDisposeScope();
         var flat = input.reshape(tokens, ModelDim);
         var plan = gate.call(flat);

@@ -13,6 +13,7 @@ namespace PhaseRouter.TorchSharp;
 public sealed class PhaseRouterGate : MoeGate
 {
     private readonly Linear linear;
+    private int _maxDegreeOfParallelism = -1;
 
     /// <summary>Creates the gate.</summary>
     /// <param name="modelDim">Width of a token (≥ 1).</param>
@@ -28,7 +29,19 @@ public sealed class PhaseRouterGate : MoeGate
     public Linear Projection => linear;
 
     /// <summary>Threads the Core router may use (-1, the default, means every core). Routes never depend on it.</summary>
-    public int MaxDegreeOfParallelism { get; set; } = -1;
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set
+        {
+            if (value is 0 or < -1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be -1 (every core) or at least 1.");
+            }
+
+            _maxDegreeOfParallelism = value;
+        }
+    }
 
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed)

@@ -22,7 +22,11 @@ internal sealed class ArcScanKernel : CandidateKernel
     public ArcScanKernel(PhaseLayout layout)
         : base(layout) => _log2C = layout.C <= 1 ? 1 : BitOperations.Log2((uint)layout.C) + 1;
 
-    public override int Enumerate(int row, Span<int> destination)
+    public override int Enumerate(int row, Span<int> destination) => Enumerate(row, destination, ordered: true);
+
+    public override int EnumerateUnordered(int row, Span<int> destination) => Enumerate(row, destination, ordered: false);
+
+    private int Enumerate(int row, Span<int> destination, bool ordered)
     {
         PhaseLayout layout = Layout;
         int s = layout.SourceDegrees[row];
@@ -32,19 +36,58 @@ internal sealed class ArcScanKernel : CandidateKernel
             return 0;
         }
 
+        if (layout.IsComplete(row))
+        {
+            layout.AllTargets.CopyTo(destination);
+            return layout.C;
+        }
+
         int q = layout.PiT[row];
         long linePoints = (totalT - q + layout.R - 1) / layout.R;
 
         // The line side costs a binary search per point; the arc side a vector compare per 16 positions.
-        int count = linePoints * (_log2C + 2) * 8 < s
+        bool line = linePoints * (_log2C + 2) * 8 < s;
+        int count = line
             ? EnumerateLine(row, q, s, destination)
             : EnumerateArc(q, layout.PhiS[row], s, destination);
-        if (count > 1)
+        if (ordered && count > 1 && !(line && layout.TargetsDealtInOrder))
         {
-            destination[..count].Sort();
+            SortAscending(destination[..count]);
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Orders distinct targets ascending: through a bitmap of the C targets when the list is dense in it (one pass
+    /// over C/64 words beats a comparison sort), else by sorting.
+    /// </summary>
+    private void SortAscending(Span<int> targets)
+    {
+        int words = (Layout.C + 63) >> 6;
+        if (targets.Length <= 16 || words > targets.Length * 2)
+        {
+            targets.Sort();
+            return;
+        }
+
+        Span<ulong> bitmap = words <= 512 ? stackalloc ulong[words] : new ulong[words];
+        bitmap.Clear();
+        foreach (int j in targets)
+        {
+            bitmap[j >> 6] |= 1UL << j;
+        }
+
+        int count = 0;
+        for (int w = 0; w < words; w++)
+        {
+            ulong bits = bitmap[w];
+            while (bits != 0)
+            {
+                targets[count++] = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+            }
+        }
     }
 
     private int EnumerateArc(int q, int start, int length, Span<int> destination)

@@ -13,6 +13,9 @@ internal abstract class CandidateKernel
     /// </summary>
     public abstract int Enumerate(int row, Span<int> destination);
 
+    /// <summary>Writes Cand_<paramref name="row"/> in any order (score ranking does not need ascending order).</summary>
+    public virtual int EnumerateUnordered(int row, Span<int> destination) => Enumerate(row, destination);
+
     public static CandidateKernel Create(RouterKernel kind, PhaseLayout layout, int maxDegreeOfParallelism) => kind switch
     {
         RouterKernel.BitParallel => new BitPipelineKernel(layout, maxDegreeOfParallelism),

@@ -48,6 +48,8 @@ internal sealed class PhaseLayout
         }
 
         TotalTargetDegree = LineStart[C];
+        TargetsAllFull = Array.TrueForAll(targetDegrees, t => t == R);
+        AllTargets = Identity(C);
         MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (TotalTargetDegree + R - 1) / R);
 
         // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
@@ -93,6 +95,17 @@ internal sealed class PhaseLayout
 
     /// <summary>Prefix sums of target degrees in dealing order (length C + 1).</summary>
     public long[] LineStart { get; }
+
+    /// <summary>Whether every target accepts every source (t_j = R for all j): the target-side test always holds.</summary>
+    public bool TargetsAllFull { get; }
+
+    /// <summary>
+    /// Whether Cand_i is all of <c>[0, C)</c>: a full source row (s_i = C) meets targets that accept everyone.
+    /// </summary>
+    public bool IsComplete(int row) => TargetsAllFull && SourceDegrees[row] == C && C > 0;
+
+    /// <summary>The targets 0, 1, …, C − 1: the candidate list of a complete row.</summary>
+    public int[] AllTargets { get; }
 
     /// <summary>Σt.</summary>
     public long TotalTargetDegree { get; }

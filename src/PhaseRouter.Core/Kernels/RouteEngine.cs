@@ -5,15 +5,16 @@ namespace PhaseRouter.Kernels;
 /// <summary>Runs steps 1–8 on validated degree vectors.</summary>
 internal static class RouteEngine
 {
-    public static RoutingResult Run(int[] sourceDegrees, int[] targetDegrees, int k, RouterOptions options, long startTimestamp)
+    public static RoutingResult Run(int[] sourceDegrees, int[] targetDegrees, int k, RouterOptions options, long startTimestamp,
+        Memory<int> destination = default)
     {
         int rows = sourceDegrees.Length;
         int columns = targetDegrees.Length;
         var layout = new PhaseLayout(sourceDegrees, targetDegrees, ResolvePermutations(options, rows, columns));
         CandidateKernel kernel = CandidateKernel.Create(options.Kernel, layout, options.MaxDegreeOfParallelism);
 
-        // Every slot is written below (a route or -1), so the array need not be zeroed first.
-        int[] routes = GC.AllocateUninitializedArray<int>(rows * k);
+        // Every slot is written below (a route or -1), so a new array need not be zeroed first.
+        Memory<int> routes = destination.IsEmpty && rows * k > 0 ? GC.AllocateUninitializedArray<int>(rows * k) : destination;
         var loads = new int[columns];
         long active;
         long unfilledByCapacity = 0;
@@ -81,7 +82,7 @@ internal static class RouteEngine
         };
     }
 
-    private static long RouteUncapped(CandidateKernel kernel, int k, RouterOptions options, int[] routes, int[] loads)
+    private static long RouteUncapped(CandidateKernel kernel, int k, RouterOptions options, Memory<int> routes, int[] loads)
     {
         PhaseLayout layout = kernel.Layout;
         int rows = layout.R;
@@ -99,11 +100,10 @@ internal static class RouteEngine
             for (int i = from; i < to; i++)
             {
                 int limit = limits is null ? k : limits[i];
-                Span<int> slots = routes.AsSpan(i * k, k);
-                int count = kernel.Enumerate(i, buffer);
+                Span<int> slots = routes.Span.Slice(i * k, k);
                 int taken = scores is null
-                    ? RowSelector.SelectRandom(buffer.AsSpan(0, count), limit, seed, i, slots)
-                    : RowSelector.SelectTopScores(buffer.AsSpan(0, count), scores, i * columns, limit, slots, out _);
+                    ? RowSelector.SelectRandom(buffer.AsSpan(0, kernel.Enumerate(i, buffer)), limit, seed, i, slots)
+                    : TopScores(kernel, i, buffer, scores, limit, slots, out _);
                 for (int t = 0; t < taken; t++)
                 {
                     localLoads[slots[t]]++;
@@ -126,7 +126,7 @@ internal static class RouteEngine
     }
 
     private static long RouteCapped(CandidateKernel kernel, int k, RouterOptions options, int[] capacities,
-        int[] routes, int[] loads, out long unfilledByCapacity)
+        Memory<int> routes, int[] loads, out long unfilledByCapacity)
     {
         PhaseLayout layout = kernel.Layout;
         int rows = layout.R;
@@ -141,28 +141,22 @@ internal static class RouteEngine
         {
             // Phase A, parallel: each source's uncapped top list, which is also its priority key (best score).
             eligibleCounts = new int[rows];
-            var keys = new ulong[rows];
+            var keys = new uint[rows];
             ParallelRows.For(rows, (long)rows * (k + 16), options.MaxDegreeOfParallelism, (from, to) =>
             {
                 var buffer = new int[Math.Max(1, layout.MaxCandidates)];
                 for (int i = from; i < to; i++)
                 {
                     int limit = limits is null ? k : limits[i];
-                    Span<int> slots = routes.AsSpan(i * k, k);
-                    int count = kernel.Enumerate(i, buffer);
-                    int taken = RowSelector.SelectTopScores(buffer.AsSpan(0, count), scores, i * columns, limit, slots, out int eligible);
+                    Span<int> slots = routes.Span.Slice(i * k, k);
+                    int taken = TopScores(kernel, i, buffer, scores, limit, slots, out int eligible);
                     slots[taken..].Fill(-1);
                     eligibleCounts[i] = eligible;
                     float best = taken == 0 ? float.NegativeInfinity : scores[i * columns + slots[0]];
-                    keys[i] = PriorityKey(best, i);
+                    keys[i] = PriorityOrder.Key(best);
                 }
             });
-            Array.Sort(keys);
-            order = new int[rows];
-            for (int m = 0; m < rows; m++)
-            {
-                order[m] = (int)(uint)keys[m];
-            }
+            order = PriorityOrder.Sort(keys);
         }
         else
         {
@@ -171,44 +165,42 @@ internal static class RouteEngine
 
         // Phase B, sequential in priority order: the only part where one source's choice affects another's.
         var buffer = new int[Math.Max(1, layout.MaxCandidates)];
+        var full = new ulong[(columns + 63) >> 6];
+        for (int j = 0; j < columns; j++)
+        {
+            if (capacities[j] == 0)
+            {
+                full[j >> 6] |= 1UL << j;
+            }
+        }
+
         long active = 0;
         long lost = 0;
         foreach (int i in order)
         {
             int limit = limits is null ? k : limits[i];
-            Span<int> slots = routes.AsSpan(i * k, k);
+            Span<int> slots = routes.Span.Slice(i * k, k);
             int taken;
             int reachable;
             if (scores is not null)
             {
                 reachable = Math.Min(limit, eligibleCounts![i]);
-                taken = TakePreferred(slots, reachable, loads, capacities);
-                if (taken < 0)
-                {
-                    // A preferred target is full: rank the candidates that still have room.
-                    int count = kernel.Enumerate(i, buffer);
-                    int open = 0;
-                    for (int c = 0; c < count; c++)
-                    {
-                        int j = buffer[c];
-                        if (loads[j] < capacities[j])
-                        {
-                            buffer[open++] = j;
-                        }
-                    }
-
-                    taken = RowSelector.SelectTopScores(buffer.AsSpan(0, open), scores, i * columns, limit, slots, out _);
-                    for (int t = 0; t < taken; t++)
-                    {
-                        loads[slots[t]]++;
-                    }
-                }
+                taken = TakePreferred(slots, reachable, full) ? reachable : RankOpen(kernel, i, buffer, scores, limit, slots, full);
             }
             else
             {
                 int count = kernel.Enumerate(i, buffer);
                 reachable = Math.Min(limit, count);
-                taken = RowSelector.SelectRandomWithCapacity(buffer.AsSpan(0, count), limit, seed, i, loads, capacities, slots);
+                taken = RowSelector.SelectRandomWithCapacity(buffer.AsSpan(0, count), limit, seed, i, full, slots);
+            }
+
+            for (int t = 0; t < taken; t++)
+            {
+                int j = slots[t];
+                if (++loads[j] == capacities[j])
+                {
+                    full[j >> 6] |= 1UL << j;
+                }
             }
 
             slots[taken..].Fill(-1);
@@ -221,36 +213,60 @@ internal static class RouteEngine
     }
 
     /// <summary>
-    /// Accepts the source's uncapped top list when every target on it has room (then greedy serving would pick
-    /// exactly that list); returns -1, changing nothing, when one is full.
+    /// A source's uncapped top list by score. A complete row (every target a candidate) is ranked straight from its
+    /// contiguous score row with vector compares; the bit pipeline always goes through its own candidates.
     /// </summary>
-    private static int TakePreferred(Span<int> slots, int count, int[] loads, int[] capacities)
+    private static int TopScores(CandidateKernel kernel, int row, int[] buffer, float[] scores, int limit,
+        Span<int> slots, out int eligible)
+    {
+        int columns = kernel.Layout.C;
+        if (limit <= 16 && kernel is ArcScanKernel && kernel.Layout.IsComplete(row))
+        {
+            return FloatScan.TopScores(scores.AsSpan(row * columns, columns), limit, slots, out eligible);
+        }
+
+        int count = kernel.EnumerateUnordered(row, buffer);
+        return RowSelector.SelectTopScores(buffer.AsSpan(0, count), scores, row * columns, limit, slots, out eligible);
+    }
+
+    /// <summary>
+    /// Whether every target on the source's uncapped top list has room: greedy serving then picks exactly that list.
+    /// </summary>
+    private static bool TakePreferred(Span<int> slots, int count, ulong[] full)
     {
         for (int t = 0; t < count; t++)
         {
             int j = slots[t];
-            if (loads[j] >= capacities[j])
+            if ((full[j >> 6] >> j & 1) != 0)
             {
-                return -1;
+                return false;
             }
         }
 
-        for (int t = 0; t < count; t++)
-        {
-            loads[slots[t]]++;
-        }
-
-        return count;
+        return true;
     }
 
-    /// <summary>
-    /// A key whose ascending order is: best score descending, then source index ascending. The score's bits are
-    /// mapped to an unsigned integer that orders like the float, then inverted.
-    /// </summary>
-    private static ulong PriorityKey(float best, int row)
+    /// <summary>A source's top list among the candidates that still have room.</summary>
+    private static int RankOpen(CandidateKernel kernel, int row, int[] buffer, float[] scores, int limit, Span<int> slots,
+        ulong[] full)
     {
-        uint bits = BitConverter.SingleToUInt32Bits(best);
-        uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
-        return ((ulong)~ordered << 32) | (uint)row;
+        int columns = kernel.Layout.C;
+        if (limit <= 16 && kernel is ArcScanKernel && kernel.Layout.IsComplete(row))
+        {
+            return FloatScan.TopScores(scores.AsSpan(row * columns, columns), limit, slots, out _, full);
+        }
+
+        int count = kernel.EnumerateUnordered(row, buffer);
+        int open = 0;
+        for (int c = 0; c < count; c++)
+        {
+            int j = buffer[c];
+            if ((full[j >> 6] >> j & 1) == 0)
+            {
+                buffer[open++] = j;
+            }
+        }
+
+        return RowSelector.SelectTopScores(buffer.AsSpan(0, open), scores, row * columns, limit, slots, out _);
     }
 }

@@ -37,10 +37,10 @@ internal static class RowSelector
 
     /// <summary>
     /// The random selection under capacities: the same Fisher–Yates stream, continued past full targets until
-    /// <paramref name="limit"/> targets with room are taken. Written ascending.
+    /// <paramref name="limit"/> targets with room are taken. Written ascending; the caller counts the loads.
     /// </summary>
     public static int SelectRandomWithCapacity(Span<int> candidates, int limit, ulong seed, int row,
-        int[] loads, int[] capacities, Span<int> destination)
+        ReadOnlySpan<ulong> full, Span<int> destination)
     {
         int m = candidates.Length;
         int taken = 0;
@@ -50,9 +50,8 @@ internal static class RowSelector
             int r = t + (int)rng.NextBounded((uint)(m - t));
             (candidates[t], candidates[r]) = (candidates[r], candidates[t]);
             int j = candidates[t];
-            if (loads[j] < capacities[j])
+            if ((full[j >> 6] >> j & 1) == 0)
             {
-                loads[j]++;
                 destination[taken++] = j;
             }
         }

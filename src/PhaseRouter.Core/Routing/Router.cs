@@ -8,7 +8,7 @@ namespace PhaseRouter;
 /// seed-deterministic bipartite routing in which every source takes at most k targets.
 /// </summary>
 /// <remarks>
-/// The operator depends only on the row degrees of its inputs, so <see cref="RouteDegrees"/> is the primitive and
+/// The operator depends only on the row degrees of its inputs, so <see cref="RouteDegrees(ReadOnlySpan{int}, ReadOnlySpan{int}, int, RouterOptions?)"/> is the primitive and
 /// the matrix overloads count degrees first. Every overload gives identical routes for the same degrees, k and
 /// options, whatever the kernel and the thread count.
 /// </remarks>
@@ -20,7 +20,21 @@ public static class Router
     /// <param name="k">The fan-out bound, at least 1.</param>
     /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
     /// <exception cref="ArgumentException">Shapes do not match, or an option is invalid.</exception>
-    public static RoutingResult Route(BitMatrix sources, BitMatrix targets, int k, RouterOptions? options = null)
+    public static RoutingResult Route(BitMatrix sources, BitMatrix targets, int k, RouterOptions? options = null) =>
+        Route(sources, targets, k, Memory<int>.Empty, options);
+
+    /// <summary>
+    /// Routes packed matrices into a caller-owned buffer of <c>R · k</c> slots, which the result then views.
+    /// Reusing one buffer across calls avoids allocating (and page-faulting) the route array each time.
+    /// </summary>
+    /// <param name="sources">S, <c>R × C</c>.</param>
+    /// <param name="targets">T, <c>C × R</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">Exactly <c>R · k</c> slots; left untouched when the call throws.</param>
+    /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">Shapes do not match, the buffer has the wrong length, or an option is invalid.</exception>
+    public static RoutingResult Route(BitMatrix sources, BitMatrix targets, int k, Memory<int> destination,
+        RouterOptions? options = null)
     {
         long start = Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(sources);
@@ -28,11 +42,12 @@ public static class Router
         CheckShapes(sources.Rows, sources.Columns, targets.Rows, targets.Columns);
         options ??= RouterOptions.Default;
         Validate(sources.Rows, sources.Columns, k, options);
+        CheckDestination(destination, sources.Rows, k);
         var s = new int[sources.Rows];
         var t = new int[targets.Rows];
         DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
         DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
-        return RouteEngine.Run(s, t, k, options, start);
+        return RouteEngine.Run(s, t, k, options, start, destination);
     }
 
     /// <summary>Routes R sources to C targets given as dense bytes (any non-zero byte is a one).</summary>
@@ -41,7 +56,18 @@ public static class Router
     /// <param name="k">The fan-out bound, at least 1.</param>
     /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
     /// <exception cref="ArgumentException">Shapes do not match, or an option is invalid.</exception>
-    public static RoutingResult Route(byte[,] sources, byte[,] targets, int k, RouterOptions? options = null)
+    public static RoutingResult Route(byte[,] sources, byte[,] targets, int k, RouterOptions? options = null) =>
+        Route(sources, targets, k, Memory<int>.Empty, options);
+
+    /// <summary>Routes dense bytes into a caller-owned buffer of <c>R · k</c> slots, which the result then views.</summary>
+    /// <param name="sources">S, <c>R × C</c>.</param>
+    /// <param name="targets">T, <c>C × R</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">Exactly <c>R · k</c> slots; left untouched when the call throws.</param>
+    /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">Shapes do not match, the buffer has the wrong length, or an option is invalid.</exception>
+    public static RoutingResult Route(byte[,] sources, byte[,] targets, int k, Memory<int> destination,
+        RouterOptions? options = null)
     {
         long start = Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(sources);
@@ -49,11 +75,12 @@ public static class Router
         CheckShapes(sources.GetLength(0), sources.GetLength(1), targets.GetLength(0), targets.GetLength(1));
         options ??= RouterOptions.Default;
         Validate(sources.GetLength(0), sources.GetLength(1), k, options);
+        CheckDestination(destination, sources.GetLength(0), k);
         var s = new int[sources.GetLength(0)];
         var t = new int[targets.GetLength(0)];
         DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
         DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
-        return RouteEngine.Run(s, t, k, options, start);
+        return RouteEngine.Run(s, t, k, options, start, destination);
     }
 
     /// <summary>
@@ -66,14 +93,26 @@ public static class Router
     /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
     /// <exception cref="ArgumentException">A degree is out of range, or an option is invalid.</exception>
     public static RoutingResult RouteDegrees(ReadOnlySpan<int> sourceDegrees, ReadOnlySpan<int> targetDegrees, int k,
-        RouterOptions? options = null)
+        RouterOptions? options = null) =>
+        RouteDegrees(sourceDegrees, targetDegrees, k, Memory<int>.Empty, options);
+
+    /// <summary>Routes degrees into a caller-owned buffer of <c>R · k</c> slots, which the result then views.</summary>
+    /// <param name="sourceDegrees">s, length R, each in <c>[0, C]</c>.</param>
+    /// <param name="targetDegrees">t, length C, each in <c>[0, R]</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">Exactly <c>R · k</c> slots; left untouched when the call throws.</param>
+    /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">A degree is out of range, the buffer has the wrong length, or an option is invalid.</exception>
+    public static RoutingResult RouteDegrees(ReadOnlySpan<int> sourceDegrees, ReadOnlySpan<int> targetDegrees, int k,
+        Memory<int> destination, RouterOptions? options = null)
     {
         long start = Stopwatch.GetTimestamp();
         options ??= RouterOptions.Default;
         int[] s = CheckedDegrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
         int[] t = CheckedDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
         Validate(s.Length, t.Length, k, options);
-        return RouteEngine.Run(s, t, k, options, start);
+        CheckDestination(destination, s.Length, k);
+        return RouteEngine.Run(s, t, k, options, start, destination);
     }
 
     /// <summary>The candidate matrix Cand of step 7 (<c>R × C</c>) before any selection, for tests and pictures.</summary>
@@ -100,6 +139,16 @@ public static class Router
         int[] t = CheckedDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
         Validate(s.Length, t.Length, 1, options with { Scores = null, TargetCapacities = null, SourceLimits = null });
         return RouteEngine.Candidates(s, t, options);
+    }
+
+    /// <summary>An empty buffer asks for a new array; any other must hold exactly R·k slots.</summary>
+    private static void CheckDestination(Memory<int> destination, int rows, int k)
+    {
+        if (!destination.IsEmpty && destination.Length != (long)rows * k)
+        {
+            throw new ArgumentException(
+                $"destination must hold R·k = {rows}·{k} = {(long)rows * k} slots; got {destination.Length}.", nameof(destination));
+        }
     }
 
     private static void CheckShapes(int sourceRows, int sourceColumns, int targetRows, int targetColumns)
@@ -161,7 +210,7 @@ public static class Router
                     $"Scores must hold R·C = {rows}·{columns} = {(long)rows * columns} values; got {scores.Length}.", nameof(options));
             }
 
-            int nan = Array.FindIndex(scores, float.IsNaN);
+            int nan = FloatScan.IndexOfNaN(scores);
             if (nan >= 0)
             {
                 throw new ArgumentException(

@@ -4,13 +4,17 @@ namespace PhaseRouter;
 /// The routes of one call: for each source, up to <see cref="K"/> target indices, padded with -1 at the end.
 /// Random selection stores a source's targets in ascending order; score-ranked selection stores them best first.
 /// </summary>
+/// <remarks>
+/// When the call was given a destination buffer, <see cref="Routes"/> is a view of that buffer: reuse it for the
+/// next call only once this result is no longer needed.
+/// </remarks>
 public sealed class RoutingResult
 {
-    private readonly int[] _routes;
+    private readonly Memory<int> _routes;
     private readonly int[] _loads;
     private readonly int[]? _capacities;
 
-    internal RoutingResult(int sources, int targets, int k, int[] routes, int[] loads, int[]? capacities,
+    internal RoutingResult(int sources, int targets, int k, Memory<int> routes, int[] loads, int[]? capacities,
         long activeRoutes, long slotsUnfilledByCapacity, TimeSpan elapsed)
     {
         Sources = sources;
@@ -34,7 +38,7 @@ public sealed class RoutingResult
     public int K { get; }
 
     /// <summary>All routes, <c>R · K</c> entries, source after source (the original's output format).</summary>
-    public ReadOnlySpan<int> Routes => _routes;
+    public ReadOnlySpan<int> Routes => _routes.Span;
 
     /// <summary>The <see cref="K"/> slots of one source: its targets, then -1 padding.</summary>
     /// <param name="source">Source index in <c>[0, Sources)</c>.</param>
@@ -45,11 +49,11 @@ public sealed class RoutingResult
             throw new ArgumentOutOfRangeException(nameof(source), source, $"Source must be in [0, {Sources}).");
         }
 
-        return new ReadOnlySpan<int>(_routes, source * K, K);
+        return _routes.Span.Slice(source * K, K);
     }
 
     /// <summary>A copy of <see cref="Routes"/>.</summary>
-    public int[] ToArray() => (int[])_routes.Clone();
+    public int[] ToArray() => _routes.ToArray();
 
     /// <summary>Number of filled slots (routes that are not -1).</summary>
     public long ActiveRoutes { get; }

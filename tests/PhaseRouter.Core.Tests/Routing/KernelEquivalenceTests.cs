@@ -63,6 +63,30 @@ public class KernelEquivalenceTests
             new RouterOptions { Seed = p.Seed, Scores = scores, TargetCapacities = caps, SourceLimits = limits });
     }
 
+    [Property(MaxTest = 120)]
+    public bool CompleteRows_ScoreRanked_EqualReference(int seed, bool withCapacities)
+    {
+        // Every target accepts every source and most sources are full: the vectorised complete-row path, with
+        // ties, masked pairs, limits above and below its 16-entry bound, and capacities.
+        var rng = new Random(seed);
+        int r = rng.Next(1, 60);
+        int c = rng.Next(1, 140);
+        int k = rng.Next(1, 21);
+        int[] s = Enumerable.Range(0, r).Select(_ => rng.Next(4) == 0 ? rng.Next(c + 1) : c).ToArray();
+        int[] t = Enumerable.Repeat(r, c).ToArray();
+        float[] scores = Enumerable.Range(0, r * c)
+            .Select(_ => rng.Next(8) == 0 ? float.NegativeInfinity : rng.Next(12) / 4f).ToArray();
+        int[]? caps = withCapacities ? Enumerable.Range(0, c).Select(_ => rng.Next(0, 3)).ToArray() : null;
+        int[] limits = Enumerable.Range(0, r).Select(_ => rng.Next(0, k + 1)).ToArray();
+        ulong routeSeed = (ulong)seed;
+        var reference = ReferenceRouter.FromDegrees(s, t);
+        reference.BuildCandidates(routeSeed, false);
+        int[] expected = reference.Select(k, routeSeed, scores, caps, limits);
+        var options = new RouterOptions { Seed = routeSeed, Scores = scores, TargetCapacities = caps, SourceLimits = limits };
+        return Router.RouteDegrees(s, t, k, options).Routes.SequenceEqual(expected)
+            && Router.RouteDegrees(s, t, k, options with { Kernel = RouterKernel.BitParallel }).Routes.SequenceEqual(expected);
+    }
+
     [Property(MaxTest = 60)]
     public bool ExplicitPermutations_EqualReference(int seed, bool withRows)
     {

@@ -1,0 +1,37 @@
+using PhaseRouter.TorchSharp;
+using static TorchSharp.torch;
+
+namespace PhaseRouter.Benchmarks.Gate;
+
+/// <summary>The gate benchmark's shape (tokens=8192, E=64, k=2, modelDim=256) and its gates.</summary>
+public static class GateSetup
+{
+    public const int Tokens = 8192;
+    public const int Experts = 64;
+    public const int K = 2;
+    public const int ModelDim = 256;
+
+    public static readonly string[] Kinds = ["phase-spill", "phase-menu", "phase-oblivious", "topk-softmax", "hash"];
+
+    public static PhaseGateOptions Options { get; } = new() { Experts = Experts, K = K, CapacityFactor = 1.25, BaseSeed = 1, MenuSize = 8 };
+
+    public static MoeGate Create(string kind) => kind switch
+    {
+        "phase-spill" => new PhaseRouterGate(ModelDim, Options),
+        "phase-menu" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Menu }),
+        "phase-oblivious" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Oblivious }),
+        "topk-softmax" => new TopKSoftmaxGate(ModelDim, Options),
+        "hash" => new HashGate(ModelDim, Options),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown gate kind."),
+    };
+
+    /// <summary>Clustered tokens (16 centres plus noise), so that an untrained gate already has preferred experts.</summary>
+    public static Tensor Tokens0()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        var centres = randn(16, ModelDim);
+        var which = randint(0, 16, [Tokens]);
+        return scope.MoveToOuter(centres.index_select(0, which) + 0.5 * randn(Tokens, ModelDim));
+    }
+}

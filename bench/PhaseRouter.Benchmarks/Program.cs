@@ -1,0 +1,20 @@
+using BenchmarkDotNet.Running;
+using PhaseRouter.Benchmarks.Quick;
+
+// `quick`: the README's speed table in under a minute. Anything else goes to BenchmarkDotNet
+// (e.g. `-- --filter *OperatorBenchmarks*`).
+if (args is ["quick", ..])
+{
+    QuickTable.Run();
+    return 0;
+}
+
+// `gate [hiddenDim]`: the MoE gate table (tokens=8192, E=64, k=2, modelDim=256).
+if (args is ["gate", ..])
+{
+    PhaseRouter.Benchmarks.Gate.GateTable.Run(args.Length > 1 ? int.Parse(args[1]) : 512, routerThreads: args.Length > 2 ? int.Parse(args[2]) : -1);
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(QuickTable).Assembly).Run(args);
+return 0;

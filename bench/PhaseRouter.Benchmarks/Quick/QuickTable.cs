@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using PhaseRouter.Benchmarks.Inputs;
+using Spectre.Console;
+
+namespace PhaseRouter.Benchmarks.Quick;
+
+/// <summary>
+/// The `quick` command: median wall time of one Router call per shape and input form, after warm-up, with the
+/// ratio to the original's figure where SPEC §5 has one. "median ms" writes into a reused route buffer (the
+/// destination overloads); "new-array ms" lets each call allocate its R·k result array.
+/// For the precise numbers, run the BenchmarkDotNet classes.
+/// </summary>
+public static class QuickTable
+{
+    public static void Run()
+    {
+        // Redirected output defaults to 80 columns, which would fold the table.
+        AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 140);
+        var table = new Table().Border(TableBorder.Markdown)
+            .AddColumns("N", "k", "input", "median ms", "original ms", "speed-up", "new-array ms", "note");
+        var options = new RouterOptions { Seed = 1 };
+        AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores, Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "on" : "off")}, .NET {Environment.Version}[/]");
+        WarmUp(options);
+        foreach (int n in new[] { 1024, 4096, 16384 })
+        {
+            foreach (int k in new[] { 64, 512 })
+            {
+                var input = Section5Input.Create(n, k);
+                double? original = OriginalFigures.Routing(n, k);
+                var buffer = new int[n * k];
+                double packed = Median(() => Router.Route(input.Sources, input.Targets, k, buffer, options));
+                double packedNew = Median(() => Router.Route(input.Sources, input.Targets, k, options));
+                double degrees = Median(() => Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, k, buffer, options));
+                double degreesNew = Median(() => Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, k, options));
+                var (ds, dt) = input.Dense();
+                double dense = Median(() => Router.Route(ds, dt, k, buffer, options));
+                double denseNew = Median(() => Router.Route(ds, dt, k, options));
+                double gbps = 2.0 * n * n / (dense / 1000) / 1e9;
+                Add(table, n, k, "packed", packed, original, packedNew, "");
+                Add(table, n, k, "degrees", degrees, original, degreesNew, "");
+                Add(table, n, k, "dense", dense, original, denseNew, $"{gbps:F1} GB/s read");
+            }
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static void Add(Table table, int n, int k, string form, double ms, double? original, double newArrayMs, string note) =>
+        table.AddRow(n.ToString(), k.ToString(), form, ms.ToString("F3"),
+            original?.ToString("F1") ?? "—", original is { } o ? $"{o / ms:F0}×" : "—", newArrayMs.ToString("F3"), note);
+
+    /// <summary>Runs every entry point for a second first, so tiered compilation has finished before timing.</summary>
+    private static void WarmUp(RouterOptions options)
+    {
+        var input = Section5Input.Create(512, 64, seed: 7);
+        var (ds, dt) = input.Dense();
+        var buffer = new int[512 * 64];
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < 1)
+        {
+            Router.Route(input.Sources, input.Targets, 64, buffer, options);
+            Router.Route(input.Sources, input.Targets, 64, options);
+            Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, 64, buffer, options);
+            Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, 64, options);
+            Router.Route(ds, dt, 64, buffer, options);
+            Router.Route(ds, dt, 64, options);
+        }
+    }
+
+    /// <summary>Median of timed runs after two warm-up calls: at least 5 runs, more while under 0.5 s.</summary>
+    private static double Median(Func<RoutingResult> call)
+    {
+        call();
+        call();
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < 5 || (total.Elapsed.TotalSeconds < 0.5 && times.Count < 101))
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            call();
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Numerics;
+using PhaseRouter.Kernels;
+
+namespace PhaseRouter.Baselines;
+
+/// <summary>
+/// The original library's hash baseline: each source takes up to k of its own valid targets (the ones of its row of
+/// S) by a keyed hash, with no balancing at all. It returns the same <see cref="RoutingResult"/> as
+/// <see cref="Router"/>, so every statistic runs on both.
+/// </summary>
+/// <remarks>
+/// The hash of the pair <c>(i, j)</c> under a seed is
+/// <c>SplitMix64.Mix(PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, i) ^ j)</c>; source <c>i</c> keeps the
+/// k valid targets with the smallest hashes (ties, which need a 64-bit collision, to the lower target) and stores
+/// them in ascending target order. The routes depend only on S, k, the seed and the source limits, never on the
+/// thread count.
+/// </remarks>
+public static class HashRouter
+{
+    /// <summary>Routes every source to up to k of the targets its row of <paramref name="sources"/> marks valid.</summary>
+    /// <param name="sources">S, <c>R × C</c>: the ones of row i are the targets source i may use.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="options">
+    /// Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>. The baseline honours
+    /// <see cref="RouterOptions.Seed"/>, <see cref="RouterOptions.SourceLimits"/> and
+    /// <see cref="RouterOptions.MaxDegreeOfParallelism"/>; <see cref="RouterOptions.PermuteRows"/> and
+    /// <see cref="RouterOptions.Kernel"/> do not apply and are ignored.
+    /// </param>
+    /// <exception cref="ArgumentException">
+    /// k is below 1, an option is invalid, or the options ask for scores, target capacities or explicit permutations,
+    /// which the baseline does not implement.
+    /// </exception>
+    public static RoutingResult Route(BitMatrix sources, int k, RouterOptions? options = null)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(sources);
+        options ??= RouterOptions.Default;
+        Validate(sources.Rows, k, options);
+        return Run(sources, k, options, start);
+    }
+
+    /// <summary>
+    /// The same routes as <see cref="Route(BitMatrix, int, RouterOptions?)"/>, with the signature of
+    /// <see cref="Router.Route(BitMatrix, BitMatrix, int, RouterOptions?)"/>: the target matrix is checked for shape
+    /// and otherwise ignored, since the baseline does not balance.
+    /// </summary>
+    /// <param name="sources">S, <c>R × C</c>.</param>
+    /// <param name="targets">T, <c>C × R</c>; only its shape is used.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="options">Seed and options, as for <see cref="Route(BitMatrix, int, RouterOptions?)"/>.</param>
+    /// <exception cref="ArgumentException">The shapes do not match, or as for <see cref="Route(BitMatrix, int, RouterOptions?)"/>.</exception>
+    public static RoutingResult Route(BitMatrix sources, BitMatrix targets, int k, RouterOptions? options = null)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Rows != sources.Columns || targets.Columns != sources.Rows)
+        {
+            throw new ArgumentException(
+                $"targets must be C×R = {sources.Columns}×{sources.Rows} for sources of {sources.Rows}×{sources.Columns}; got {targets.Rows}×{targets.Columns}.",
+                nameof(targets));
+        }
+
+        options ??= RouterOptions.Default;
+        Validate(sources.Rows, k, options);
+        return Run(sources, k, options, start);
+    }
+
+    /// <summary>The keyed hash of the pair (source, target) under a seed; smaller hashes are preferred.</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="source">The source index i.</param>
+    /// <param name="target">The target index j.</param>
+    public static ulong Hash(ulong seed, int source, int target) =>
+        Mix(PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, (ulong)source), target);
+
+    private static ulong Mix(ulong rowKey, int target) => SplitMix64.Mix(rowKey ^ (ulong)(uint)target);
+
+    private static RoutingResult Run(BitMatrix sources, int k, RouterOptions options, long start)
+    {
+        int rows = sources.Rows;
+        int columns = sources.Columns;
+        int[]? limits = options.SourceLimits;
+        ulong seed = options.Seed;
+        int[] routes = GC.AllocateUninitializedArray<int>(rows * k);
+        var loads = new int[columns];
+        long active = 0;
+        object gate = new();
+        ParallelRows.For(rows, (long)rows * sources.WordsPerRow * 4, options.MaxDegreeOfParallelism, (from, to) =>
+        {
+            var pairs = new (ulong Hash, int Target)[Math.Max(1, columns)];
+            var localLoads = new int[columns];
+            long localActive = 0;
+            for (int i = from; i < to; i++)
+            {
+                int limit = limits is null ? k : limits[i];
+                Span<int> slots = routes.AsSpan(i * k, k);
+                int taken = SelectRow(sources.Row(i), PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, (ulong)i),
+                    limit, pairs, slots);
+                for (int t = 0; t < taken; t++)
+                {
+                    localLoads[slots[t]]++;
+                }
+
+                slots[taken..].Fill(-1);
+                localActive += taken;
+            }
+
+            lock (gate)
+            {
+                active += localActive;
+                for (int j = 0; j < columns; j++)
+                {
+                    loads[j] += localLoads[j];
+                }
+            }
+        });
+
+        return new RoutingResult(rows, columns, k, routes, loads, null, active, 0, Stopwatch.GetElapsedTime(start));
+    }
+
+    /// <summary>The <paramref name="limit"/> valid targets of one row with the smallest hashes, written ascending.</summary>
+    private static int SelectRow(ReadOnlySpan<ulong> row, ulong rowKey, int limit, (ulong Hash, int Target)[] pairs,
+        Span<int> destination)
+    {
+        int count = 0;
+        for (int w = 0; w < row.Length; w++)
+        {
+            ulong bits = row[w];
+            while (bits != 0)
+            {
+                int j = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                pairs[count++] = (Mix(rowKey, j), j);
+            }
+        }
+
+        if (count <= limit)
+        {
+            // Every valid target fits; they were collected in ascending order.
+            for (int c = 0; c < count; c++)
+            {
+                destination[c] = pairs[c].Target;
+            }
+
+            return count;
+        }
+
+        // Ascending (hash, target): the tuple order breaks hash ties by the lower target.
+        Span<(ulong Hash, int Target)> all = pairs.AsSpan(0, count);
+        all.Sort();
+        Span<int> chosen = destination[..limit];
+        for (int c = 0; c < limit; c++)
+        {
+            chosen[c] = all[c].Target;
+        }
+
+        chosen.Sort();
+        return limit;
+    }
+
+    private static void Validate(int rows, int k, RouterOptions options)
+    {
+        if (k < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, "k, the fan-out bound, must be at least 1.");
+        }
+
+        if ((long)rows * k > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k,
+                $"R·k = {rows}·{k} = {(long)rows * k} routes exceed the largest array ({Array.MaxLength}).");
+        }
+
+        if (options.MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism,
+                "MaxDegreeOfParallelism must be -1 (all cores) or at least 1.");
+        }
+
+        if (options.Scores is not null)
+        {
+            throw new ArgumentException("The hash baseline does not rank by scores; Scores must be null.", nameof(options));
+        }
+
+        if (options.TargetCapacities is not null)
+        {
+            throw new ArgumentException(
+                "The hash baseline does not enforce target capacities; TargetCapacities must be null.", nameof(options));
+        }
+
+        if (options.Permutations is not null)
+        {
+            throw new ArgumentException("The hash baseline uses no permutations; Permutations must be null.", nameof(options));
+        }
+
+        if (options.SourceLimits is { } limits)
+        {
+            if (limits.Length != rows)
+            {
+                throw new ArgumentException($"SourceLimits must hold R = {rows} values; got {limits.Length}.", nameof(options));
+            }
+
+            int bad = Array.FindIndex(limits, l => (uint)l > (uint)k);
+            if (bad >= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), limits[bad], $"SourceLimits[{bad}] must be in [0, k = {k}].");
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+namespace PhaseRouter.Kernels;
+
+/// <summary>
+/// The serving order of score-ranked sources under capacities: best top score first, ties by source index.
+/// A stable least-significant-digit radix sort on 32-bit keys (three 11-bit digits) over the sources in index
+/// order: linear time, and stability gives the index tie-break for free.
+/// </summary>
+internal static class PriorityOrder
+{
+    private const int DigitBits = 11;
+    private const int Buckets = 1 << DigitBits;
+
+    /// <summary>A key whose ascending order is descending score (−∞ last).</summary>
+    public static uint Key(float best)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(best);
+        uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u; // unsigned order = float order
+        return ~ordered;
+    }
+
+    public static int[] Sort(uint[] keys)
+    {
+        int n = keys.Length;
+        var order = new int[n];
+        var scratch = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        Span<int> counts = stackalloc int[Buckets];
+        for (int shift = 0; shift < 32; shift += DigitBits)
+        {
+            counts.Clear();
+            foreach (int i in order)
+            {
+                counts[(int)(keys[i] >> shift) & (Buckets - 1)]++;
+            }
+
+            int sum = 0;
+            for (int b = 0; b < Buckets; b++)
+            {
+                int c = counts[b];
+                counts[b] = sum;
+                sum += c;
+            }
+
+            foreach (int i in order)
+            {
+                scratch[counts[(int)(keys[i] >> shift) & (Buckets - 1)]++] = i;
+            }
+
+            (order, scratch) = (scratch, order);
+        }
+
+        return order;
+    }
+}

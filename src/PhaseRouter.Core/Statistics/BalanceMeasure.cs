@@ -1,0 +1,11 @@
+namespace PhaseRouter.Statistics;
+
+/// <summary>Which skew <see cref="RoutingStatistics.SuggestK(ReadOnlySpan{int}, ReadOnlySpan{int}, double, int, int?, ulong, RouterOptions?, BalanceMeasure)"/> compares with its target.</summary>
+public enum BalanceMeasure
+{
+    /// <summary><see cref="MonteCarloStats.GlobalSkew"/>: the largest seed-averaged load over the mean of them.</summary>
+    GlobalSkew = 0,
+
+    /// <summary><see cref="MonteCarloStats.TemporalSkew"/>: per call, the largest load over the mean load, averaged over calls.</summary>
+    TemporalSkew = 1,
+}

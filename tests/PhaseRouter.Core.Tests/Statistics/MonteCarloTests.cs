@@ -1,0 +1,93 @@
+using PhaseRouter.Statistics;
+
+namespace PhaseRouter.Core.Tests.Statistics;
+
+public class MonteCarloTests
+{
+    private static readonly int[] SourceDegrees = Enumerable.Range(0, 60).Select(i => 1 + i * 7 % 40).ToArray();
+    private static readonly int[] TargetDegrees = Enumerable.Range(0, 40).Select(j => j * 11 % 61).ToArray();
+
+    [Fact]
+    public void SampleMany_IsOrderedBySeed_AndIndependentOfParallelism()
+    {
+        const ulong seedBase = ulong.MaxValue - 3; // wraps past 2⁶⁴
+        LoadSamples parallel = RoutingStatistics.SampleMany(SourceDegrees, TargetDegrees, 5, 9, seedBase);
+        LoadSamples serial = RoutingStatistics.SampleMany(SourceDegrees, TargetDegrees, 5, 9, seedBase,
+            new RouterOptions { MaxDegreeOfParallelism = 1 });
+        Assert.Equal(serial.ToArray(), parallel.ToArray());
+        for (int m = 0; m < 9; m++)
+        {
+            RoutingResult direct = Router.RouteDegrees(SourceDegrees, TargetDegrees, 5,
+                new RouterOptions { Seed = unchecked(seedBase + (ulong)m) });
+            Assert.Equal(direct.TargetLoads.ToArray(), parallel.Loads(m).ToArray());
+            Assert.Equal(direct.ActiveRoutes, parallel.ActiveRoutes(m));
+            Assert.Equal(unchecked(seedBase + (ulong)m), parallel.SeedOf(m));
+        }
+
+        Assert.Equal((60, 40, 5), (parallel.Sources, parallel.Targets, parallel.K));
+    }
+
+    [Fact]
+    public void MonteCarlo_FollowsItsDefinitions()
+    {
+        // Three calls over three targets.
+        LoadSamples samples = LoadSamples.FromLoads([[4, 0, 2], [0, 2, 4], [2, 2, 2]]);
+        MonteCarloStats stats = RoutingStatistics.MonteCarlo(samples, [2.0, 1.0, 0.0]);
+        Assert.Equal([2.0, 4.0 / 3, 8.0 / 3], stats.MeanLoad.ToArray(), new Near());
+        Assert.Equal([2.0, Math.Sqrt(4.0 / 3), Math.Sqrt(4.0 / 3)], stats.StdLoad.ToArray(), new Near());
+        Assert.Equal([4.0, 2.0, 4.0], stats.P95Load);
+        Assert.Equal([4, 2, 4], stats.MaxLoad);
+        Assert.Equal(4, stats.PeakLoad);
+        Assert.Equal((4 + 4 + 2) / 3.0, stats.MeanPeakLoad, 12);
+        Assert.Equal(6, stats.MeanActiveRoutes);
+        Assert.Equal((4 / 2.0 + 4 / 2.0 + 2 / 2.0) / 3, stats.TemporalSkew, 12);
+        Assert.Equal(8.0 / 3 / 2.0, stats.GlobalSkew, 12);
+        Assert.Equal([0.0, 1.0 / 3, 8.0 / 3], stats.Bias!.ToArray(), new Near());
+        Assert.Equal(0.0, stats.RelativeError![0]);
+        Assert.Equal(1.0 / 3, stats.RelativeError[1], 12);
+        Assert.Equal(double.PositiveInfinity, stats.RelativeError[2]);
+        Assert.Equal(1.0 / 3, stats.MaxRelativeError, 12);
+        Assert.False(stats.IdealIsExact);
+    }
+
+    [Fact]
+    public void MonteCarlo_OnDegrees_ComparesWithTheExactLaw_AndDropsItForScores()
+    {
+        MonteCarloStats plain = RoutingStatistics.MonteCarlo(SourceDegrees, TargetDegrees, 3, 8, 42);
+        LoadExpectation law = RoutingStatistics.ExpectedLoads(SourceDegrees, TargetDegrees, 3);
+        Assert.Equal(law.ExpectedLoad, plain.IdealMean);
+        Assert.True(plain.IdealIsExact);
+
+        var scores = new float[60 * 40];
+        MonteCarloStats scored = RoutingStatistics.MonteCarlo(SourceDegrees, TargetDegrees, 3, 8, 42, new RouterOptions { Scores = scores });
+        Assert.Null(scored.IdealMean);
+        Assert.Null(scored.Bias);
+        Assert.True(double.IsNaN(scored.MaxRelativeError));
+    }
+
+    [Fact]
+    public void SampleMany_ReportsBadInputs_Unwrapped()
+    {
+        Assert.Equal("sourceDegrees", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RoutingStatistics.SampleMany([41], [1], 1, 4)).ParamName);
+        Assert.Equal("samples", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RoutingStatistics.SampleMany(SourceDegrees, TargetDegrees, 1, 0)).ParamName);
+        Assert.Equal("maxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RoutingStatistics.SampleMany(_ => throw new InvalidOperationException(), 2, 0, 0)).ParamName);
+        Assert.Throws<InvalidOperationException>(() =>
+            RoutingStatistics.SampleMany(seed => seed == 3 ? throw new InvalidOperationException("boom") : Router.RouteDegrees([1], [1], 1), 6));
+        Assert.Equal("route", Assert.Throws<ArgumentException>(() =>
+            RoutingStatistics.SampleMany(seed => Router.RouteDegrees([1], seed == 0 ? [1] : [1, 1], 1), 3)).ParamName);
+        Assert.Equal("idealMean", Assert.Throws<ArgumentException>(() =>
+            RoutingStatistics.MonteCarlo(LoadSamples.FromLoads([[1, 2]]), [1.0])).ParamName);
+        Assert.Equal("loads", Assert.Throws<ArgumentException>(() => LoadSamples.FromLoads([[1, 2], [1]])).ParamName);
+    }
+
+    /// <summary>Equality to 12 decimal places.</summary>
+    private sealed class Near : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-12;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}
