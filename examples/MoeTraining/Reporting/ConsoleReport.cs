@@ -74,7 +74,7 @@ public static class ConsoleReport
     }
 
     /// <summary>Per-expert p50/p99 training load of each gate.</summary>
-    public static Table LoadTable(CapacityPlan plan)
+    public static Table LoadTable(TrainingCapacityPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var c = CultureInfo.InvariantCulture;
@@ -112,7 +112,7 @@ public static class ConsoleReport
     }
 
     /// <summary>The sentences of the capacity plan (softmax requirement, phase headroom).</summary>
-    public static IReadOnlyList<string> PlanLines(CapacityPlan plan)
+    public static IReadOnlyList<string> PlanLines(TrainingCapacityPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var c = CultureInfo.InvariantCulture;
@@ -145,7 +145,7 @@ public static class ConsoleReport
     }
 
     /// <summary>Writes the comparison table and the capacity plan.</summary>
-    public static void WriteResults(IAnsiConsole console, IReadOnlyList<RunResult> runs, CapacityPlan plan)
+    public static void WriteResults(IAnsiConsole console, IReadOnlyList<RunResult> runs, TrainingCapacityPlan plan)
     {
         ArgumentNullException.ThrowIfNull(console);
         console.Write(ComparisonTable(runs));

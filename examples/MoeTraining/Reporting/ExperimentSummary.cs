@@ -18,7 +18,7 @@ public sealed record ExperimentSummary
     public required IReadOnlyList<RunResult> Runs { get; init; }
 
     /// <summary>Capacity planning from the recorded loads.</summary>
-    public required CapacityPlan CapacityPlan { get; init; }
+    public required TrainingCapacityPlan CapacityPlan { get; init; }
 
     /// <summary>Wall time of the whole experiment (data, all runs), in seconds.</summary>
     public double TotalSeconds { get; init; }

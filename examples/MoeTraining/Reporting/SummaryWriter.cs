@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PhaseRouter.Examples.MoeTraining.Training;
 
 namespace PhaseRouter.Examples.MoeTraining.Reporting;
 
@@ -67,7 +68,7 @@ public static class SummaryWriter
         return sb.ToString();
     }
 
-    private static void AppendPlan(StringBuilder sb, Training.CapacityPlan plan, CultureInfo c)
+    private static void AppendPlan(StringBuilder sb, TrainingCapacityPlan plan, CultureInfo c)
     {
         sb.AppendLine("## Capacity planning");
         sb.AppendLine();

@@ -55,10 +55,9 @@ public static class ExperimentApp
             $"capacity factor {settings.CapacityFactor}, policy {settings.Policy}, {settings.Epochs} epoch(s), " +
             $"batch {settings.BatchSize} ({settings.BatchSize * 16} tokens), seed {settings.Seed}, {settings.Threads} thread(s)");
 
-        var planner = new QuantileCapacityPlanner();
         var summary = ConsoleReport.WithProgress(
             console,
-            observer => ExperimentRunner.Run(settings, data, observer, planner, token));
+            observer => ExperimentRunner.Run(settings, data, observer, token));
         summary = summary with { TotalSeconds = clock.Elapsed.TotalSeconds };
 
         ConsoleReport.WriteResults(console, summary.Runs, summary.CapacityPlan);

@@ -11,15 +11,13 @@ public static class ExperimentRunner
         ExperimentSettings settings,
         LoadedData data,
         ITrainingObserver observer,
-        ICapacityPlanner planner,
         CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(planner);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var runs = settings.Gates.Select(g => GateTrainer.Run(g, settings, data, observer, token)).ToArray();
-        var plan = CapacityPlanBuilder.Build(runs, settings.Experts, settings.CapacityFactor, planner);
+        var plan = CapacityPlanBuilder.Build(runs, settings.Experts, settings.K, settings.CapacityFactor);
         return new ExperimentSummary
         {
             Dataset = data.Name,

@@ -12,7 +12,7 @@ public sealed class ReportingTests
         var steps = Enumerable.Range(1, 60).Select(i => new StepRecord(
             i, 1, 2.3 - (i * 0.02), 0.5, 3.0, 0.2,
             Enumerable.Range(0, 4).Select(_ => rng.Next(100, 129)).ToArray(),
-            gate == "hash" ? null : Enumerable.Range(0, 4).Select(_ => rng.Next(60, 200)).ToArray(),
+            gate == "hash" ? null : Demand(rng),
             128, 3, 512)).ToArray();
         return new RunResult
         {
@@ -34,6 +34,14 @@ public sealed class ReportingTests
         };
     }
 
+    // Top-1 demand: every one of the 512 tokens names one expert.
+    private static int[] Demand(Random rng)
+    {
+        var d = Enumerable.Range(0, 3).Select(_ => rng.Next(60, 150)).ToList();
+        d.Add(512 - d.Sum());
+        return d.ToArray();
+    }
+
     private static ExperimentSummary Summary()
     {
         var runs = new[] { Run("phase", 0.87, 1), Run("softmax", 0.85, 2), Run("hash", 0.8, 3) };
@@ -44,7 +52,7 @@ public sealed class ReportingTests
             DatasetDescription = "test data",
             Settings = settings,
             Runs = runs,
-            CapacityPlan = CapacityPlanBuilder.Build(runs, 4, 1.0, new QuantileCapacityPlanner()),
+            CapacityPlan = CapacityPlanBuilder.Build(runs, 4, 1, 1.0),
             TotalSeconds = 40,
         };
     }

@@ -69,7 +69,7 @@ public sealed class TrainingIntegrationTests
         var settings = Tiny(GateKind.Phase, GateKind.Softmax, GateKind.Hash);
         var data = SyntheticMixtureTask.Generate(new SyntheticMixtureOptions(TrainSamples: 64 * 40, TestSamples: 256));
 
-        var summary = ExperimentRunner.Run(settings, data, new RecordingObserver(), new QuantileCapacityPlanner());
+        var summary = ExperimentRunner.Run(settings, data, new RecordingObserver());
 
         Assert.Equal("synthetic", summary.Dataset);
         Assert.Equal(["phase", "softmax", "hash"], summary.Runs.Select(r => r.Gate));

@@ -1,7 +1,9 @@
+using PhaseRouter.Statistics;
+
 namespace PhaseRouter.Examples.MoeTraining.Training;
 
 /// <summary>Capacity planning from the loads recorded in training (the <c>capacityPlan</c> of summary.json).</summary>
-public sealed record CapacityPlan
+public sealed record TrainingCapacityPlan
 {
     /// <summary>Which planner produced the figures.</summary>
     public required string Source { get; init; }
@@ -10,17 +12,17 @@ public sealed record CapacityPlan
     public int Experts { get; init; }
 
     /// <summary>Slots per training step (tokens · k).</summary>
-    public int SlotsPerStep { get; init; }
+    public long SlotsPerStep { get; init; }
 
     /// <summary>Capacity factor the runs trained with.</summary>
     public double CapacityFactor { get; init; }
 
-    /// <summary>Per-expert p50/p99 load of each gate.</summary>
+    /// <summary>Per-expert p50/p99 load (and demand) of each gate.</summary>
     public required IReadOnlyList<GateLoadProfile> Gates { get; init; }
 
     /// <summary>
-    /// Capacity (factor) softmax routing needs for each target drop rate, from the softmax run's uncapped
-    /// demand per expert per step; empty without a softmax run.
+    /// Capacity (factor) softmax routing needs for each target drop rate (0%, 1%), from the softmax run's uncapped
+    /// demand per expert per step over the whole run; empty without a softmax run.
     /// </summary>
     public required IReadOnlyList<CapacityRequirement> SoftmaxRequirements { get; init; }
 
