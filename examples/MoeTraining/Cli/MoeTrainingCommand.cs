@@ -140,6 +140,7 @@ public sealed class MoeTrainingCommand
         AtLeastOptional(_testSamples, 1);
         Positive(_capacityFactor);
         Positive(_learningRate);
+        AddCombinationValidators();
 
         Root = new RootCommand(
             "Trains a small patch-token mixture-of-experts classifier on Fashion-MNIST (or a synthetic mixture task) " +
@@ -153,7 +154,6 @@ public sealed class MoeTrainingCommand
             Root.Options.Add(option);
         }
 
-        Root.Validators.Add(ValidateCombination);
         Root.SetAction((result, token) => run(ToSettings(result), token));
     }
 
@@ -217,37 +217,45 @@ public sealed class MoeTrainingCommand
     /// <summary>The default menu size: <c>min(4, E)</c>, at least k.</summary>
     public static int DefaultMenuSize(int k, int experts) => Math.Max(k, Math.Min(4, experts));
 
-    private void ValidateCombination(CommandResult result)
+    // Checks across options live on the options themselves: System.CommandLine runs a command validator before the
+    // option validators and stops at its first error, so a command-level check would hide the other messages.
+    private void AddCombinationValidators()
     {
-        try
+        _k.Validators.Add(r =>
         {
-            CheckCombination(result);
-        }
-        catch (InvalidOperationException)
+            if (TryGetValue(r, out int k) && TryValueOf(r, _experts, out int experts) && experts >= 1 && k > experts)
+            {
+                r.AddError($"--k {k} is larger than --experts {experts}; a token cannot use more experts than there are.");
+            }
+        });
+        _menuSize.Validators.Add(r =>
         {
-            // An option value that does not convert is reported by the parser itself.
-        }
+            if (TryGetValue(r, out int? value) && value is int m
+                && TryValueOf(r, _k, out int k) && TryValueOf(r, _experts, out int experts)
+                && m >= 1 && (m < k || m > experts))
+            {
+                r.AddError($"--menu-size {m} must lie between --k ({k}) and --experts ({experts}).");
+            }
+        });
+        _dataDir.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out string? dir) && dir is not null && !Directory.Exists(dir))
+            {
+                r.AddError($"--data-dir {dir} does not exist.");
+            }
+        });
     }
 
-    private void CheckCombination(CommandResult result)
+    // The value given on the command line, else the option's default (a validator sees no implicit value).
+    private static bool TryValueOf<T>(SymbolResult result, Option<T> option, out T value)
     {
-        int experts = result.GetValue(_experts);
-        int k = result.GetValue(_k);
-        if (k > experts)
+        if (result.GetResult(option) is { Implicit: false } given)
         {
-            result.AddError($"--k {k} is larger than --experts {experts}; a token cannot use more experts than there are.");
+            return TryGetValue(given, out value);
         }
 
-        if (result.GetValue(_menuSize) is int m && (m < k || m > experts))
-        {
-            result.AddError($"--menu-size {m} must lie between --k ({k}) and --experts ({experts}).");
-        }
-
-        var dir = result.GetValue(_dataDir);
-        if (dir is not null && !Directory.Exists(dir))
-        {
-            result.AddError($"--data-dir {dir} does not exist.");
-        }
+        value = option.HasDefaultValue ? (T)option.GetDefaultValue()! : default!;
+        return true;
     }
 
     private static void AtLeast(Option<int> option, int min) =>

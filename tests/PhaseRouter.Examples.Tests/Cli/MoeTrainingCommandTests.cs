@@ -153,4 +153,16 @@ public sealed class MoeTrainingCommandTests
             Assert.Contains(option, output, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task SeveralInvalidValues_AreAllReported()
+    {
+        var (code, _, _, error) = await Invoke("--k", "9", "--capacity-factor", "-1", "--gate", "foo", "--menu-size", "12");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("--k 9 is larger than --experts 8", error, StringComparison.Ordinal);
+        Assert.Contains("--capacity-factor must be a positive finite number", error, StringComparison.Ordinal);
+        Assert.Contains("'foo'", error, StringComparison.Ordinal);
+        Assert.Contains("--menu-size 12 must lie between", error, StringComparison.Ordinal);
+    }
 }
