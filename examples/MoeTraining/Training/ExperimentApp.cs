@@ -11,6 +11,9 @@ public static class ExperimentApp
     /// <summary>Exit code when the data cannot be loaded.</summary>
     public const int DataError = 2;
 
+    /// <summary>Exit code when the run is cancelled (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+
     /// <summary>Runs with the process console.</summary>
     public static Task<int> RunAsync(ExperimentSettings settings, CancellationToken token) =>
         Task.FromResult(Run(settings, AnsiConsole.Console, token));
@@ -55,9 +58,19 @@ public static class ExperimentApp
             $"capacity factor {settings.CapacityFactor}, policy {settings.Policy}, {settings.Epochs} epoch(s), " +
             $"batch {settings.BatchSize} ({settings.BatchSize * 16} tokens), seed {settings.Seed}, {settings.Threads} thread(s)");
 
-        var summary = ConsoleReport.WithProgress(
-            console,
-            observer => ExperimentRunner.Run(settings, data, observer, token));
+        ExperimentSummary summary;
+        try
+        {
+            summary = ConsoleReport.WithProgress(
+                console,
+                observer => ExperimentRunner.Run(settings, data, observer, token));
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]cancelled[/]");
+            return Cancelled;
+        }
+
         summary = summary with { TotalSeconds = clock.Elapsed.TotalSeconds };
 
         ConsoleReport.WriteResults(console, summary.Runs, summary.CapacityPlan);

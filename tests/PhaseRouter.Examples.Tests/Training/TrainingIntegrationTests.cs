@@ -146,20 +146,15 @@ public sealed class TrainingIntegrationTests
         Assert.Contains("apt-get install dataset-fashion-mnist", console.Output, StringComparison.Ordinal);
     }
 
-    private sealed class RecordingObserver : ITrainingObserver
+    [Fact]
+    public void Cancellation_StopsTheRunWithItsExitCode()
     {
-        public Dictionary<string, int> Steps { get; } = [];
+        using var console = new TestConsole();
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var settings = Tiny(GateKind.Phase) with { Dataset = DatasetKind.Synthetic, TrainSamples = 640, TestSamples = 64 };
 
-        public List<string> Completed { get; } = [];
-
-        public void RunStarted(string gate, int totalSteps) => Steps[gate] = 0;
-
-        public void StepCompleted(string gate, StepRecord step, int totalSteps) => Steps[gate] = step.Step;
-
-        public void Evaluating(string gate)
-        {
-        }
-
-        public void RunCompleted(RunResult result) => Completed.Add(result.Gate);
+        Assert.Equal(ExperimentApp.Cancelled, ExperimentApp.Run(settings, console.Console, cancel.Token));
+        Assert.Contains("cancelled", console.Output, StringComparison.Ordinal);
     }
 }
