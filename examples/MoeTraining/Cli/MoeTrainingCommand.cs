@@ -1,0 +1,302 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using PhaseRouter.Examples.MoeTraining.Data;
+using PhaseRouter.Examples.MoeTraining.Training;
+using PhaseRouter.TorchSharp;
+
+namespace PhaseRouter.Examples.MoeTraining.Cli;
+
+/// <summary>
+/// The command line of the example (System.CommandLine 3): options, defaults, validators and the mapping
+/// to <see cref="ExperimentSettings"/>. Invalid values are parse errors: a clear message and exit code 1.
+/// </summary>
+public sealed class MoeTrainingCommand
+{
+    private static readonly string[] GateNames = ["all", "phase", "softmax", "hash"];
+    private static readonly string[] PolicyNames = ["spill", "menu", "oblivious"];
+    private static readonly string[] DatasetNames = ["auto", "fashion-mnist", "synthetic"];
+
+    private readonly Option<string> _gate = new("--gate")
+    {
+        Description = "Gate to train: phase, softmax, hash or all (same init, seed and data order for each).",
+        DefaultValueFactory = _ => "all",
+    };
+
+    private readonly Option<string> _policy = new("--policy")
+    {
+        Description = "Phase gate policy: spill (overflow goes to residual capacity), menu or oblivious.",
+        DefaultValueFactory = _ => "spill",
+    };
+
+    private readonly Option<int> _epochs = new("--epochs")
+    {
+        Description = "Passes over the training set.",
+        DefaultValueFactory = _ => 2,
+    };
+
+    private readonly Option<int> _experts = new("--experts")
+    {
+        Description = "Number of experts E.",
+        DefaultValueFactory = _ => 8,
+    };
+
+    private readonly Option<int> _k = new("--k")
+    {
+        Description = "Experts per token (1 ≤ k ≤ E).",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private readonly Option<double> _capacityFactor = new("--capacity-factor")
+    {
+        Description = "Capacity per expert = ceil(factor · tokens · k / E); > 0.",
+        DefaultValueFactory = _ => 1.0,
+    };
+
+    private readonly Option<int?> _menuSize = new("--menu-size")
+    {
+        Description = "Menu size m of the menu policy (k ≤ m ≤ E); default min(4, E), at least k.",
+    };
+
+    private readonly Option<int> _batchSize = new("--batch-size")
+    {
+        Description = "Images per batch; the gate routes batch·16 tokens.",
+        DefaultValueFactory = _ => 128,
+    };
+
+    private readonly Option<int> _seed = new("--seed")
+    {
+        Description = "Seed of model init, data order and routing.",
+        DefaultValueFactory = _ => 42,
+    };
+
+    private readonly Option<int> _threads = new("--threads")
+    {
+        Description = "Threads for torch (torch.set_num_threads) and the router's MaxDegreeOfParallelism.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    private readonly Option<string> _out = new("--out")
+    {
+        Description = "Output directory for summary.json, summary.md and the PNG plots.",
+        DefaultValueFactory = _ => "results",
+    };
+
+    private readonly Option<string?> _dataDir = new("--data-dir")
+    {
+        Description = $"Directory of the Fashion-MNIST IDX files (.gz or plain); default {FashionMnistFiles.DefaultDirectory}.",
+    };
+
+    private readonly Option<string> _dataset = new("--dataset")
+    {
+        Description = "auto (Fashion-MNIST when installed, else synthetic), fashion-mnist or synthetic.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private readonly Option<int?> _trainSamples = new("--train-samples")
+    {
+        Description = "Use only the first N training images (default: all of Fashion-MNIST, 30000 synthetic).",
+    };
+
+    private readonly Option<int?> _testSamples = new("--test-samples")
+    {
+        Description = "Use only the first N test images (default: all of Fashion-MNIST, 5000 synthetic).",
+    };
+
+    private readonly Option<int> _modelDim = new("--model-dim")
+    {
+        Description = "Token width of the model.",
+        DefaultValueFactory = _ => new ExperimentSettings().ModelDim,
+    };
+
+    private readonly Option<int> _hiddenDim = new("--hidden-dim")
+    {
+        Description = "Hidden width of each expert.",
+        DefaultValueFactory = _ => new ExperimentSettings().HiddenDim,
+    };
+
+    private readonly Option<double> _learningRate = new("--learning-rate")
+    {
+        Description = "Adam learning rate.",
+        DefaultValueFactory = _ => new ExperimentSettings().LearningRate,
+    };
+
+    /// <summary>Builds the command; <paramref name="run"/> is called with the validated settings.</summary>
+    public MoeTrainingCommand(Func<ExperimentSettings, CancellationToken, Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _gate.AcceptOnlyFromAmong(GateNames);
+        _policy.AcceptOnlyFromAmong(PolicyNames);
+        _dataset.AcceptOnlyFromAmong(DatasetNames);
+        _out.AcceptLegalFilePathsOnly();
+        AtLeast(_epochs, 1);
+        AtLeast(_experts, 1);
+        AtLeast(_k, 1);
+        AtLeast(_batchSize, 1);
+        AtLeast(_threads, 1);
+        AtLeast(_modelDim, 1);
+        AtLeast(_hiddenDim, 1);
+        AtLeastOptional(_menuSize, 1);
+        AtLeastOptional(_trainSamples, 1);
+        AtLeastOptional(_testSamples, 1);
+        Positive(_capacityFactor);
+        Positive(_learningRate);
+        AddCombinationValidators();
+
+        Root = new RootCommand(
+            "Trains a small patch-token mixture-of-experts classifier on Fashion-MNIST (or a synthetic mixture task) " +
+            "with the Phase Router gate and the softmax and hash baselines, and compares accuracy, load and capacity.");
+        foreach (var option in new Option[]
+                 {
+                     _gate, _policy, _epochs, _experts, _k, _capacityFactor, _menuSize, _batchSize, _seed, _threads,
+                     _out, _dataDir, _dataset, _trainSamples, _testSamples, _modelDim, _hiddenDim, _learningRate,
+                 })
+        {
+            Root.Options.Add(option);
+        }
+
+        Root.SetAction((result, token) => run(ToSettings(result), token));
+    }
+
+    /// <summary>The root command.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>Parses <paramref name="args"/> and runs the action; returns the exit code (1 on a parse error).</summary>
+    public Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken token = default)
+    {
+        var config = new InvocationConfiguration();
+        if (output is not null)
+        {
+            config.Output = output;
+        }
+
+        if (error is not null)
+        {
+            config.Error = error;
+        }
+
+        return Root.Parse(args).InvokeAsync(config, token);
+    }
+
+    /// <summary>Maps a successful parse to settings.</summary>
+    public ExperimentSettings ToSettings(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        int experts = result.GetValue(_experts);
+        int k = result.GetValue(_k);
+        var gate = result.GetValue(_gate) ?? "all";
+        return new ExperimentSettings
+        {
+            Gates = gate == "all"
+                ? [GateKind.Phase, GateKind.Softmax, GateKind.Hash]
+                : [Enum.Parse<GateKind>(gate, ignoreCase: true)],
+            Policy = Enum.Parse<GatePolicy>(result.GetValue(_policy) ?? "spill", ignoreCase: true),
+            Epochs = result.GetValue(_epochs),
+            Experts = experts,
+            K = k,
+            CapacityFactor = result.GetValue(_capacityFactor),
+            MenuSize = result.GetValue(_menuSize) ?? DefaultMenuSize(k, experts),
+            BatchSize = result.GetValue(_batchSize),
+            Seed = result.GetValue(_seed),
+            Threads = result.GetValue(_threads),
+            OutputDirectory = result.GetValue(_out) ?? "results",
+            DataDirectory = result.GetValue(_dataDir),
+            Dataset = (result.GetValue(_dataset) ?? "auto") switch
+            {
+                "fashion-mnist" => DatasetKind.FashionMnist,
+                "synthetic" => DatasetKind.Synthetic,
+                _ => DatasetKind.Auto,
+            },
+            TrainSamples = result.GetValue(_trainSamples),
+            TestSamples = result.GetValue(_testSamples),
+            ModelDim = result.GetValue(_modelDim),
+            HiddenDim = result.GetValue(_hiddenDim),
+            LearningRate = result.GetValue(_learningRate),
+        };
+    }
+
+    /// <summary>The default menu size: <c>min(4, E)</c>, at least k.</summary>
+    public static int DefaultMenuSize(int k, int experts) => Math.Max(k, Math.Min(4, experts));
+
+    // Checks across options live on the options themselves: System.CommandLine runs a command validator before the
+    // option validators and stops at its first error, so a command-level check would hide the other messages.
+    private void AddCombinationValidators()
+    {
+        _k.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int k) && TryValueOf(r, _experts, out int experts) && experts >= 1 && k > experts)
+            {
+                r.AddError($"--k {k} is larger than --experts {experts}; a token cannot use more experts than there are.");
+            }
+        });
+        _menuSize.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int? value) && value is int m
+                && TryValueOf(r, _k, out int k) && TryValueOf(r, _experts, out int experts)
+                && m >= 1 && (m < k || m > experts))
+            {
+                r.AddError($"--menu-size {m} must lie between --k ({k}) and --experts ({experts}).");
+            }
+        });
+        _dataDir.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out string? dir) && dir is not null && !Directory.Exists(dir))
+            {
+                r.AddError($"--data-dir {dir} does not exist.");
+            }
+        });
+    }
+
+    // The value given on the command line, else the option's default (a validator sees no implicit value).
+    private static bool TryValueOf<T>(SymbolResult result, Option<T> option, out T value)
+    {
+        if (result.GetResult(option) is { Implicit: false } given)
+        {
+            return TryGetValue(given, out value);
+        }
+
+        value = option.HasDefaultValue ? (T)option.GetDefaultValue()! : default!;
+        return true;
+    }
+
+    private static void AtLeast(Option<int> option, int min) =>
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int v) && v < min)
+            {
+                r.AddError($"{option.Name} must be at least {min}, got {v}.");
+            }
+        });
+
+    private static void AtLeastOptional(Option<int?> option, int min) =>
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int? value) && value is int v && v < min)
+            {
+                r.AddError($"{option.Name} must be at least {min}, got {v}.");
+            }
+        });
+
+    private static void Positive(Option<double> option) =>
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out double v) && (!(v > 0) || double.IsInfinity(v)))
+            {
+                r.AddError($"{option.Name} must be a positive finite number, got {v}.");
+            }
+        });
+
+    // A value that does not convert is already a parse error of its own; the range check then has nothing to say.
+    private static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace PhaseRouter.Examples.MoeTraining.Training;
+
+/// <summary>The gate a run trains with.</summary>
+public enum GateKind
+{
+    /// <summary>The Phase Router gate (spill, menu or oblivious policy).</summary>
+    Phase,
+
+    /// <summary>Softmax top-k with capacity, token dropping and the Switch/GShard auxiliary loss.</summary>
+    Softmax,
+
+    /// <summary>A hash gate (fixed token → expert assignment).</summary>
+    Hash,
+}

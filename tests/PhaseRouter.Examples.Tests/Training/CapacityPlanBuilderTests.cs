@@ -1,0 +1,72 @@
+using PhaseRouter.Examples.MoeTraining.Training;
+
+namespace PhaseRouter.Examples.Tests.Training;
+
+public sealed class CapacityPlanBuilderTests
+{
+    // 4 experts, 16 tokens, k = 1: 16 slots per step, capacity 4 at factor 1.
+    private static StepRecord Step(int step, int[] loads, int[]? demand) =>
+        new(step, 1, 1.0, 0.5, 1.0, 0.1, loads, demand, 4, 16 - loads.Sum(), 16);
+
+    private static RunResult Run(string gate, IReadOnlyList<StepRecord> steps) => new()
+    {
+        Gate = gate,
+        TestLoadPerExpert = [4, 4, 4, 4],
+        LossCurve = steps.Select(s => s.Loss).ToArray(),
+        StepRecords = steps,
+        TrainDroppedSlotRate = steps.Sum(s => s.DroppedSlots) / (16.0 * steps.Count),
+    };
+
+    [Fact]
+    public void SoftmaxRequirements_ComeFromItsUncappedDemand()
+    {
+        // Whole run: demand peaks at 10 (first step); second half peaks at 6.
+        var softmax = Run("softmax",
+        [
+            Step(1, [4, 4, 2, 0], [10, 4, 2, 0]),
+            Step(2, [4, 4, 4, 4], [4, 4, 4, 4]),
+            Step(3, [4, 4, 4, 2], [6, 4, 4, 2]),
+            Step(4, [4, 4, 4, 3], [5, 4, 4, 3]),
+        ]);
+        var phase = Run("phase", Enumerable.Range(1, 4).Select(i => Step(i, [4, 4, 4, 4], [7, 3, 3, 3])).ToArray());
+
+        var plan = CapacityPlanBuilder.Build([phase, softmax], experts: 4, k: 1, capacityFactor: 1.0);
+
+        Assert.Equal(16, plan.SlotsPerStep);
+        Assert.Equal(2, plan.SoftmaxRequirements.Count);
+        Assert.Equal(10, plan.SoftmaxRequirements[0].Capacity);
+        Assert.Equal(2.5, plan.SoftmaxRequirements[0].CapacityFactor, 9);
+        Assert.Equal(0, plan.SoftmaxRequirements[0].DropRate);
+        Assert.Equal(6, plan.SoftmaxSteadyStateRequirements[0].Capacity);
+        Assert.True(plan.SoftmaxRequirements[1].Capacity <= plan.SoftmaxRequirements[0].Capacity);
+
+        var phaseProfile = plan.Gates.Single(g => g.Gate == "phase");
+        Assert.Equal(4, phaseProfile.Capacity);
+        Assert.All(phaseProfile.Loads, l => Assert.Equal(4, l.P99));
+        Assert.Equal(7, phaseProfile.Demand[0].P50);
+        Assert.Equal(7, phaseProfile.DemandRequirements[0].Capacity);
+
+        var headroom = plan.PhaseHeadroom;
+        Assert.NotNull(headroom);
+        Assert.Equal(4, headroom.Capacity);
+        Assert.Equal(0, headroom.HeadroomSlots);
+        Assert.Equal(1.0, headroom.Utilisation, 9);
+        Assert.Equal(1.5, headroom.CapacityFactorSaved!.Value, 9);
+    }
+
+    [Fact]
+    public void PhaseHeadroom_IsCapacityMinusTheBusiestP99()
+    {
+        var phase = Run("phase", Enumerable.Range(1, 10).Select(i => Step(i, [3, 3, 3, 2], null)).ToArray());
+
+        var plan = CapacityPlanBuilder.Build([phase], 4, 1, 1.0);
+
+        Assert.Empty(plan.SoftmaxRequirements);
+        Assert.Empty(plan.Gates[0].Demand);
+        Assert.Equal(1, plan.PhaseHeadroom!.HeadroomSlots);
+        Assert.Equal(0.25, plan.PhaseHeadroom.HeadroomFraction, 9);
+        Assert.Equal(3, plan.PhaseHeadroom.MaxLoad);
+        Assert.Null(plan.PhaseHeadroom.CapacityFactorSaved);
+        Assert.Equal(11.0 / 16, plan.PhaseHeadroom.Utilisation, 9);
+    }
+}
