@@ -31,6 +31,26 @@ public sealed class GateRoutingTests
     }
 
     [Fact]
+    public void SpillOutputsItsUncappedPhaseOneChoices()
+    {
+        var random = new Random(2);
+        float[] logits = Enumerable.Range(0, 40 * 5).Select(_ => (float)random.NextDouble()).ToArray();
+        int[] routes = GateRouting.Spill(logits, 40, 5, 2, 10, 0, 1, out int[] choices);
+        Assert.Equal(GateRouting.TopK(logits, 40, 5, 2), choices);
+        Assert.NotEqual(choices, routes);
+        GateRouting.Spill([], 0, 5, 2, 1, 0, 1, out int[] none);
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public void CountChoicesSkipsEmptySlotsAndRejectsOutOfRangeExperts()
+    {
+        Assert.Equal([2, 0, 1], GateRouting.CountChoices([0, -1, 2, 0], 3));
+        Assert.Throws<ArgumentException>(() => GateRouting.CountChoices([0, 3], 3));
+        Assert.Throws<ArgumentException>(() => GateRouting.CountChoices([-2], 3));
+    }
+
+    [Fact]
     public void SpillServesTheHighestTopLogitFirst()
     {
         // Both tokens prefer expert 0 (capacity 1); token 1's logit is higher, so it keeps expert 0.
