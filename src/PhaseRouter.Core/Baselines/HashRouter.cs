@@ -53,14 +53,7 @@ public static class HashRouter
     public static RoutingResult Route(BitMatrix sources, BitMatrix targets, int k, RouterOptions? options = null)
     {
         long start = Stopwatch.GetTimestamp();
-        ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (targets.Rows != sources.Columns || targets.Columns != sources.Rows)
-        {
-            throw new ArgumentException(
-                $"targets must be C×R = {sources.Columns}×{sources.Rows} for sources of {sources.Rows}×{sources.Columns}; got {targets.Rows}×{targets.Columns}.",
-                nameof(targets));
-        }
+        ArgumentChecks.Shapes(sources, targets);
 
         options ??= RouterOptions.Default;
         Validate(sources.Rows, k, options);
@@ -161,22 +154,8 @@ public static class HashRouter
 
     private static void Validate(int rows, int k, RouterOptions options)
     {
-        if (k < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k, "k, the fan-out bound, must be at least 1.");
-        }
-
-        if ((long)rows * k > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k,
-                $"R·k = {rows}·{k} = {(long)rows * k} routes exceed the largest array ({Array.MaxLength}).");
-        }
-
-        if (options.MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism,
-                "MaxDegreeOfParallelism must be -1 (all cores) or at least 1.");
-        }
+        ArgumentChecks.FanOut(rows, k);
+        ArgumentChecks.Parallelism(options.MaxDegreeOfParallelism, nameof(options));
 
         if (options.Scores is not null)
         {
@@ -194,18 +173,6 @@ public static class HashRouter
             throw new ArgumentException("The hash baseline uses no permutations; Permutations must be null.", nameof(options));
         }
 
-        if (options.SourceLimits is { } limits)
-        {
-            if (limits.Length != rows)
-            {
-                throw new ArgumentException($"SourceLimits must hold R = {rows} values; got {limits.Length}.", nameof(options));
-            }
-
-            int bad = Array.FindIndex(limits, l => (uint)l > (uint)k);
-            if (bad >= 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), limits[bad], $"SourceLimits[{bad}] must be in [0, k = {k}].");
-            }
-        }
+        ArgumentChecks.Limits(options, rows, k);
     }
 }

@@ -37,9 +37,7 @@ public static class Router
         RouterOptions? options = null)
     {
         long start = Stopwatch.GetTimestamp();
-        ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(targets);
-        CheckShapes(sources.Rows, sources.Columns, targets.Rows, targets.Columns);
+        ArgumentChecks.Shapes(sources, targets);
         options ??= RouterOptions.Default;
         Validate(sources.Rows, sources.Columns, k, options);
         CheckDestination(destination, sources.Rows, k);
@@ -72,7 +70,7 @@ public static class Router
         long start = Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(targets);
-        CheckShapes(sources.GetLength(0), sources.GetLength(1), targets.GetLength(0), targets.GetLength(1));
+        ArgumentChecks.Shapes(sources.GetLength(0), sources.GetLength(1), targets.GetLength(0), targets.GetLength(1));
         options ??= RouterOptions.Default;
         Validate(sources.GetLength(0), sources.GetLength(1), k, options);
         CheckDestination(destination, sources.GetLength(0), k);
@@ -108,8 +106,8 @@ public static class Router
     {
         long start = Stopwatch.GetTimestamp();
         options ??= RouterOptions.Default;
-        int[] s = CheckedDegrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = CheckedDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
         Validate(s.Length, t.Length, k, options);
         CheckDestination(destination, s.Length, k);
         return RouteEngine.Run(s, t, k, options, start, destination);
@@ -121,9 +119,7 @@ public static class Router
     /// <param name="options">Seed and options; selection options are ignored.</param>
     public static BitMatrix Candidates(BitMatrix sources, BitMatrix targets, RouterOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(targets);
-        CheckShapes(sources.Rows, sources.Columns, targets.Rows, targets.Columns);
+        ArgumentChecks.Shapes(sources, targets);
         return CandidatesFromDegrees(sources.RowDegrees(), targets.RowDegrees(), options);
     }
 
@@ -135,8 +131,8 @@ public static class Router
         RouterOptions? options = null)
     {
         options ??= RouterOptions.Default;
-        int[] s = CheckedDegrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = CheckedDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
         Validate(s.Length, t.Length, 1, options with { Scores = null, TargetCapacities = null, SourceLimits = null });
         return RouteEngine.Candidates(s, t, options);
     }
@@ -151,48 +147,10 @@ public static class Router
         }
     }
 
-    private static void CheckShapes(int sourceRows, int sourceColumns, int targetRows, int targetColumns)
-    {
-        if (targetRows != sourceColumns || targetColumns != sourceRows)
-        {
-            throw new ArgumentException(
-                $"targets must be C×R = {sourceColumns}×{sourceRows} for sources of {sourceRows}×{sourceColumns}; got {targetRows}×{targetColumns}.",
-                "targets");
-        }
-    }
-
-    private static int[] CheckedDegrees(ReadOnlySpan<int> degrees, int ring, string name)
-    {
-        for (int i = 0; i < degrees.Length; i++)
-        {
-            if ((uint)degrees[i] > (uint)ring)
-            {
-                throw new ArgumentOutOfRangeException(name, degrees[i],
-                    $"{name}[{i}] = {degrees[i]} must be in [0, {ring}] (its ring has {ring} positions).");
-            }
-        }
-
-        return degrees.ToArray();
-    }
-
     private static void Validate(int rows, int columns, int k, RouterOptions options)
     {
-        if (k < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k, "k, the fan-out bound, must be at least 1.");
-        }
-
-        if ((long)rows * k > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k,
-                $"R·k = {rows}·{k} = {(long)rows * k} routes exceed the largest array ({Array.MaxLength}).");
-        }
-
-        if (options.MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism,
-                "MaxDegreeOfParallelism must be -1 (all cores) or at least 1.");
-        }
+        ArgumentChecks.FanOut(rows, k);
+        ArgumentChecks.Parallelism(options.MaxDegreeOfParallelism, nameof(options));
 
         if (options.Permutations is { } p)
         {
@@ -232,19 +190,7 @@ public static class Router
             }
         }
 
-        if (options.SourceLimits is { } limits)
-        {
-            if (limits.Length != rows)
-            {
-                throw new ArgumentException($"SourceLimits must hold R = {rows} values; got {limits.Length}.", nameof(options));
-            }
-
-            int bad = Array.FindIndex(limits, l => (uint)l > (uint)k);
-            if (bad >= 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), limits[bad], $"SourceLimits[{bad}] must be in [0, k = {k}].");
-            }
-        }
+        ArgumentChecks.Limits(options, rows, k);
     }
 
     private static void CheckPermutation(int[]? permutation, int length, string name)

@@ -34,14 +34,7 @@ public static class RouterStrategies
     /// <exception cref="ArgumentException">The shapes do not match.</exception>
     public static Func<ulong, RoutingResult> Phase(BitMatrix sources, BitMatrix targets, int k, RouterOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (targets.Rows != sources.Columns || targets.Columns != sources.Rows)
-        {
-            throw new ArgumentException(
-                $"targets must be C×R = {sources.Columns}×{sources.Rows} for sources of {sources.Rows}×{sources.Columns}; got {targets.Rows}×{targets.Columns}.",
-                nameof(targets));
-        }
+        ArgumentChecks.Shapes(sources, targets);
 
         // The operator depends only on the degrees (SPEC §1 step 1), so the matrices are reduced once.
         return Phase(sources.RowDegrees(), targets.RowDegrees(), k, options);

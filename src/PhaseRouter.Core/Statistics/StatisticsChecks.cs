@@ -1,29 +1,14 @@
 namespace PhaseRouter.Statistics;
 
-/// <summary>Argument checks shared by the statistics; every failure names the parameter and the value.</summary>
+/// <summary>
+/// Argument checks of the statistics; every failure names the parameter and the value. The checks they share with
+/// the router are <see cref="ArgumentChecks"/>'.
+/// </summary>
 internal static class StatisticsChecks
 {
-    public static int[] Degrees(ReadOnlySpan<int> degrees, int ring, string name)
-    {
-        for (int i = 0; i < degrees.Length; i++)
-        {
-            if ((uint)degrees[i] > (uint)ring)
-            {
-                throw new ArgumentOutOfRangeException(name, degrees[i],
-                    $"{name}[{i}] = {degrees[i]} must be in [0, {ring}] (its ring has {ring} positions).");
-            }
-        }
+    public static int[] Degrees(ReadOnlySpan<int> degrees, int ring, string name) => ArgumentChecks.Degrees(degrees, ring, name);
 
-        return degrees.ToArray();
-    }
-
-    public static void K(int k, string name = "k")
-    {
-        if (k < 1)
-        {
-            throw new ArgumentOutOfRangeException(name, k, $"{name}, the fan-out bound, must be at least 1.");
-        }
-    }
+    public static void K(int k, string name = "k") => ArgumentChecks.K(k, name);
 
     public static void Samples(int samples, string name = "samples")
     {
@@ -33,14 +18,8 @@ internal static class StatisticsChecks
         }
     }
 
-    public static void Parallelism(int maxDegreeOfParallelism, string name)
-    {
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(name, maxDegreeOfParallelism,
-                $"{name} must be -1 (all cores) or at least 1.");
-        }
-    }
+    public static void Parallelism(int maxDegreeOfParallelism, string name) =>
+        ArgumentChecks.Parallelism(maxDegreeOfParallelism, name);
 
     public static void Confidence(double confidence, string name = "confidence")
     {
@@ -50,17 +29,7 @@ internal static class StatisticsChecks
         }
     }
 
-    public static void Shapes(BitMatrix sources, BitMatrix targets)
-    {
-        ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (targets.Rows != sources.Columns || targets.Columns != sources.Rows)
-        {
-            throw new ArgumentException(
-                $"targets must be C×R = {sources.Columns}×{sources.Rows} for sources of {sources.Rows}×{sources.Columns}; got {targets.Rows}×{targets.Columns}.",
-                nameof(targets));
-        }
-    }
+    public static void Shapes(BitMatrix sources, BitMatrix targets) => ArgumentChecks.Shapes(sources, targets);
 
     /// <summary>
     /// The first-order law describes seed-derived permutations and random selection: scores, capacities and pinned
@@ -81,26 +50,8 @@ internal static class StatisticsChecks
         }
     }
 
-    public static int[]? Limits(RouterOptions options, int rows, int k, string name = "options")
-    {
-        if (options.SourceLimits is not { } limits)
-        {
-            return null;
-        }
-
-        if (limits.Length != rows)
-        {
-            throw new ArgumentException($"SourceLimits must hold R = {rows} values; got {limits.Length}.", name);
-        }
-
-        int bad = Array.FindIndex(limits, l => (uint)l > (uint)k);
-        if (bad >= 0)
-        {
-            throw new ArgumentOutOfRangeException(name, limits[bad], $"SourceLimits[{bad}] must be in [0, k = {k}].");
-        }
-
-        return limits;
-    }
+    public static int[]? Limits(RouterOptions options, int rows, int k, string name = "options") =>
+        ArgumentChecks.Limits(options, rows, k, name);
 
     private static string Set(object? value) => value is null ? "unset" : "set";
 }
