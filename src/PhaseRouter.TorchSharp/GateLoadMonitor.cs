@@ -1,7 +1,7 @@
 namespace PhaseRouter.TorchSharp;
 
 /// <summary>
-/// Records, for each batch a gate routes, the per-expert loads, the capacity and the dropped slots as plain arrays,
+/// Records, for each batch a gate routes, the per-expert loads and uncapped demand, the capacity and the dropped slots as plain arrays,
 /// for capacity planning. Keeps the most recent <see cref="MaxRecords"/> batches. Not thread-safe (a gate is not either).
 /// </summary>
 public sealed class GateLoadMonitor
@@ -33,6 +33,12 @@ public sealed class GateLoadMonitor
     /// <summary>Per-batch expert loads, oldest first: <c>[batches][E]</c> (copies).</summary>
     public int[][] LoadMatrix() => _records.Select(r => (int[])r.Loads.Clone()).ToArray();
 
+    /// <summary>
+    /// Per-batch uncapped expert demand (each expert's count among the tokens' k choices before capacity, see
+    /// <see cref="RoutingPlan.ExpertDemand"/>), oldest first: <c>[batches][E]</c> (copies).
+    /// </summary>
+    public int[][] DemandMatrix() => _records.Select(r => (int[])r.Demand.Clone()).ToArray();
+
     /// <summary>Per-batch capacities, oldest first.</summary>
     public int[] Capacities() => _records.Select(r => r.Capacity).ToArray();
 
@@ -55,7 +61,7 @@ public sealed class GateLoadMonitor
         }
 
         _records.Enqueue(new GateLoadRecord(step, training, plan.Tokens, plan.K, plan.Capacity, plan.DroppedSlots,
-            plan.GetExpertLoads(), plan.RouterMilliseconds));
+            plan.GetExpertLoads(), plan.GetExpertDemand(), plan.RouterMilliseconds));
         Trim();
     }
 

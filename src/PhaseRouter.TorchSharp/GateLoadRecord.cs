@@ -8,9 +8,17 @@ namespace PhaseRouter.TorchSharp;
 /// <param name="Capacity">The per-expert capacity of the batch.</param>
 /// <param name="DroppedSlots">Slots left empty.</param>
 /// <param name="Loads">Tokens received by each expert (length E).</param>
+/// <param name="Demand">
+/// Tokens naming each expert among their k choices before capacity (length E; see <see cref="RoutingPlan.ExpertDemand"/>):
+/// top-k by logit for the phase and softmax gates, the hash choices for the hash gate; sums to <c>Tokens · K</c>.
+/// </param>
 /// <param name="RouterMilliseconds">Routing time of the batch (see <see cref="RoutingPlan.RouterMilliseconds"/>).</param>
-public sealed record GateLoadRecord(long Step, bool Training, int Tokens, int K, int Capacity, int DroppedSlots, int[] Loads, double RouterMilliseconds)
+public sealed record GateLoadRecord(long Step, bool Training, int Tokens, int K, int Capacity, int DroppedSlots, int[] Loads, int[] Demand,
+    double RouterMilliseconds)
 {
     /// <summary>The largest expert load.</summary>
     public int MaxLoad => Loads.Length == 0 ? 0 : Loads.Max();
+
+    /// <summary>The largest expert demand (it can exceed <see cref="Capacity"/>).</summary>
+    public int MaxDemand => Demand.Length == 0 ? 0 : Demand.Max();
 }

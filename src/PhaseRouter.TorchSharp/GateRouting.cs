@@ -31,6 +31,29 @@ internal static class GateRouting
     }
 
     /// <summary>
+    /// How many times each expert appears in <paramref name="choices"/> (-1 entries are skipped): the uncapped demand
+    /// when the choices are the tokens' top-k before capacity.
+    /// </summary>
+    /// <exception cref="ArgumentException">A choice is not -1 and not in <c>[0, experts)</c>.</exception>
+    public static int[] CountChoices(int[] choices, int experts)
+    {
+        var counts = new int[experts];
+        foreach (int e in choices)
+        {
+            if ((uint)e < (uint)experts)
+            {
+                counts[e]++;
+            }
+            else if (e != -1)
+            {
+                throw new ArgumentException($"Expert index {e} is outside [0, {experts}).", nameof(choices));
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>
     /// Serves each slot rank in turn (all first choices in token order, then all second choices, …, as GShard does):
     /// a choice is kept while its expert has room, otherwise dropped.
     /// </summary>
@@ -61,17 +84,20 @@ internal static class GateRouting
     /// experts that still have room. Phase 2: the overflow slots go through the operator with S = overflow tokens ×
     /// experts (full rows), T = experts × overflow tokens with row degree = residual capacity, scores = logits with the
     /// experts a token already holds masked out, capacities = residual, per-token limit = slots still needed.
+    /// <paramref name="choices"/> receives phase 1's uncapped choices, each token's top-k by logit (<see cref="TopK"/>).
     /// </summary>
-    public static int[] Spill(float[] logits, int tokens, int experts, int k, int capacity, ulong seed, int maxDegreeOfParallelism)
+    public static int[] Spill(float[] logits, int tokens, int experts, int k, int capacity, ulong seed, int maxDegreeOfParallelism,
+        out int[] choices)
     {
         var routes = new int[tokens * k];
         Array.Fill(routes, -1);
+        int[] top = TopK(logits, tokens, experts, k, maxDegreeOfParallelism);
+        choices = top;
         if (tokens == 0)
         {
             return routes;
         }
 
-        int[] top = TopK(logits, tokens, experts, k, maxDegreeOfParallelism);
         var keys = new uint[tokens];
         for (int t = 0; t < tokens; t++)
         {

@@ -8,7 +8,8 @@ namespace PhaseRouter.TorchSharp;
 /// ids): token t of a batch (its row in the flattened <c>[tokens, modelDim]</c> input) is sent to k distinct experts
 /// drawn from a SplitMix64 stream keyed by <c>(BaseSeed, t)</c>, the same every step, in training and at inference.
 /// Capacity <c>⌈cf · tokens · k / E⌉</c> is enforced by dropping (all first choices in token order, then all second
-/// choices, …). The gate has no parameters; each routed slot's combine weight is the constant <c>1/k</c>.
+/// choices, …). The gate has no parameters; each routed slot's combine weight is the constant <c>1/k</c>. The plan's
+/// <see cref="RoutingPlan.ExpertDemand"/> counts the hash choices before capacity.
 /// </summary>
 public sealed class HashGate : MoeGate
 {
@@ -30,6 +31,6 @@ public sealed class HashGate : MoeGate
         int[] routes = GateRouting.GreedySlotMajor(choices, count, Experts, K, capacity);
         double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         var uniform = full(count, Experts, 1.0 / K, tokens.dtype, tokens.device);
-        return CreatePlan(routes, capacity, uniform, null, milliseconds, Options.BaseSeed);
+        return CreatePlan(routes, choices, capacity, uniform, null, milliseconds, Options.BaseSeed);
     }
 }

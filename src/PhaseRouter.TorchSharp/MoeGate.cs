@@ -76,17 +76,30 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
     /// <param name="seed">The batch seed.</param>
     protected abstract RoutingPlan Route(Tensor tokens, int capacity, ulong seed);
 
-    /// <summary>Builds a plan from managed routes; tensors are created on <paramref name="probabilities"/>' device.</summary>
-    /// <param name="routes"><c>tokens · k</c> expert indices, token after token, -1 padded; the plan keeps the array.</param>
+    /// <summary>Builds a plan from managed routes and uncapped choices; tensors are created on <paramref name="probabilities"/>' device.</summary>
+    /// <param name="routes"><c>tokens · k</c> expert indices after capacity, token after token, -1 padded; the plan keeps the array.</param>
+    /// <param name="choices">
+    /// <c>tokens · k</c> expert indices before capacity, in the layout of <paramref name="routes"/>: each token's k
+    /// preferred experts (distinct; -1 for a slot the gate could not fill). Their per-expert counts are the plan's
+    /// <see cref="RoutingPlan.ExpertDemand"/>; the array is not kept.
+    /// </param>
     /// <param name="capacity">The batch's per-expert capacity.</param>
     /// <param name="probabilities"><c>[tokens, E]</c> gate probabilities; the combine weights gather them (differentiably).</param>
     /// <param name="auxLoss">Auxiliary loss, or <see langword="null"/> for a zero scalar.</param>
     /// <param name="routerMilliseconds">Time from the logits to the managed routes (see <see cref="RoutingPlan.RouterMilliseconds"/>).</param>
     /// <param name="seed">The batch seed.</param>
-    protected RoutingPlan CreatePlan(int[] routes, int capacity, Tensor probabilities, Tensor? auxLoss, double routerMilliseconds, ulong seed)
+    /// <exception cref="ArgumentException"><paramref name="choices"/> and <paramref name="routes"/> differ in length, or an index is out of range.</exception>
+    protected RoutingPlan CreatePlan(int[] routes, int[] choices, int capacity, Tensor probabilities, Tensor? auxLoss, double routerMilliseconds, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(choices);
         ArgumentNullException.ThrowIfNull(probabilities);
+        if (choices.Length != routes.Length)
+        {
+            throw new ArgumentException(
+                $"The choices must have the routes' length tokens · k = {routes.Length}; got {choices.Length}.", nameof(choices));
+        }
+
         int tokens = routes.Length / K;
         int[] loads = new int[Experts];
         long[] indices = new long[routes.Length];
@@ -100,13 +113,17 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
             }
         }
 
+        int[] demand = GateRouting.CountChoices(choices, Experts);
+
         var device = probabilities.device;
         var expertIndices = tensor(indices, [tokens, K], ScalarType.Int64, device);
 
         var combine = probabilities.gather(1, expertIndices.clamp_min(0)).masked_fill(expertIndices.lt(0), 0.0);
         var expertLoads = tensor(Array.ConvertAll(loads, l => (long)l), [Experts], ScalarType.Int64, device);
+        var expertDemand = tensor(Array.ConvertAll(demand, d => (long)d), [Experts], ScalarType.Int64, device);
         var aux = auxLoss ?? zeros(Array.Empty<long>(), probabilities.dtype, device);
-        return new RoutingPlan(routes, loads, tokens, K, capacity, expertIndices, combine, expertLoads, aux, routerMilliseconds, seed);
+        return new RoutingPlan(routes, loads, demand, tokens, K, capacity, expertIndices, combine, expertLoads, expertDemand, aux,
+            routerMilliseconds, seed);
     }
 
     /// <summary>Copies a <c>[tokens, E]</c> tensor to a row-major managed array in one block copy.</summary>

@@ -8,7 +8,8 @@ namespace PhaseRouter.TorchSharp;
 /// The Phase Router gate (SPEC §3): a learned linear map to expert logits, routed under per-expert capacity by the
 /// <see cref="PhaseGateOptions.Policy"/> (<see cref="GatePolicy.Spill"/> by default). No expert ever receives more
 /// than <see cref="RoutingPlan.Capacity"/> tokens; the combine weights are the softmax probabilities of the chosen
-/// experts. Routing is reproducible: seed <c>BaseSeed + step</c> in training, <c>BaseSeed</c> at inference.
+/// experts. Routing is reproducible: seed <c>BaseSeed + step</c> in training, <c>BaseSeed</c> at inference. The plan's
+/// <see cref="RoutingPlan.ExpertDemand"/> counts each token's top-k experts by logit under every policy.
 /// </summary>
 public sealed class PhaseRouterGate : MoeGate
 {
@@ -51,15 +52,19 @@ public sealed class PhaseRouterGate : MoeGate
         long start = Stopwatch.GetTimestamp();
         int count = (int)tokens.shape[0];
         float[] scores = ToManaged(logits);
+        int[]? choices = null;
         int[] routes = Options.Policy switch
         {
-            GatePolicy.Spill => GateRouting.Spill(scores, count, Experts, K, capacity, seed, MaxDegreeOfParallelism),
+            GatePolicy.Spill => GateRouting.Spill(scores, count, Experts, K, capacity, seed, MaxDegreeOfParallelism, out choices),
             GatePolicy.Menu => GateRouting.Menu(scores, count, Experts, K, Options.EffectiveMenuSize, Options.AcceptanceDegrees,
                 capacity, seed, MaxDegreeOfParallelism),
             _ => GateRouting.Menu(null, count, Experts, K, Options.EffectiveMenuSize, Options.AcceptanceDegrees,
                 capacity, seed, MaxDegreeOfParallelism),
         };
         double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        return CreatePlan(routes, capacity, probabilities, null, milliseconds, seed);
+
+        // Menu and Oblivious never rank all experts; the demand's top-k is computed here, outside the routing time.
+        choices ??= GateRouting.TopK(scores, count, Experts, K, MaxDegreeOfParallelism);
+        return CreatePlan(routes, choices, capacity, probabilities, null, milliseconds, seed);
     }
 }

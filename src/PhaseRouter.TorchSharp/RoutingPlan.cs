@@ -4,25 +4,30 @@ namespace PhaseRouter.TorchSharp;
 
 /// <summary>
 /// The dispatch of one batch by a <see cref="MoeGate"/>: for each token up to k experts (best first, then -1
-/// padding), their combine weights, and per-expert loads. Owns its tensors: dispose it (or the dispose scope it
+/// padding), their combine weights, per-expert loads (after capacity) and per-expert demand (before capacity). Owns
+/// its tensors: dispose it (or the dispose scope it
 /// was returned into) when done.
 /// </summary>
 public sealed class RoutingPlan : IDisposable
 {
     private readonly int[] _routes;
     private readonly int[] _loads;
+    private readonly int[] _demand;
 
-    internal RoutingPlan(int[] routes, int[] loads, int tokens, int k, int capacity,
-        Tensor expertIndices, Tensor combineWeights, Tensor expertLoads, Tensor auxLoss, double routerMilliseconds, ulong seed)
+    internal RoutingPlan(int[] routes, int[] loads, int[] demand, int tokens, int k, int capacity,
+        Tensor expertIndices, Tensor combineWeights, Tensor expertLoads, Tensor expertDemand, Tensor auxLoss,
+        double routerMilliseconds, ulong seed)
     {
         _routes = routes;
         _loads = loads;
+        _demand = demand;
         Tokens = tokens;
         K = k;
         Capacity = capacity;
         ExpertIndices = expertIndices;
         CombineWeights = combineWeights;
         ExpertLoads = expertLoads;
+        ExpertDemand = expertDemand;
         AuxLoss = auxLoss;
         RouterMilliseconds = routerMilliseconds;
         Seed = seed;
@@ -56,6 +61,17 @@ public sealed class RoutingPlan : IDisposable
     /// <summary><c>[E]</c> int64: how many tokens each expert receives (the counts in <see cref="ExpertIndices"/>).</summary>
     public Tensor ExpertLoads { get; }
 
+    /// <summary>
+    /// <c>[E]</c> int64: the uncapped demand, how many tokens name each expert among their k choices <em>before</em>
+    /// capacity is applied (the same counts as <see cref="GetExpertDemand"/>). For <see cref="PhaseRouterGate"/>
+    /// (every policy, including <see cref="GatePolicy.Oblivious"/>, whose routing ignores the logits) and
+    /// <see cref="TopKSoftmaxGate"/> the choices are each token's top-k experts by gate logit, ties to the lower
+    /// expert (after jitter, when the softmax gate applies it); for <see cref="HashGate"/> they are its k hash
+    /// choices. Each token names k distinct experts, so <c>Σ demand = tokens · k</c> (a token with fewer than k
+    /// logits above −∞ names only those). Compare with <see cref="ExpertLoads"/> to see what capacity cut.
+    /// </summary>
+    public Tensor ExpertDemand { get; }
+
     /// <summary>The per-expert capacity of this batch, <c>⌈cf · tokens · k / E⌉</c>; every load is at most this.</summary>
     public int Capacity { get; }
 
@@ -67,7 +83,8 @@ public sealed class RoutingPlan : IDisposable
 
     /// <summary>
     /// Wall time of the routing decision in milliseconds: from the gate logits to the managed routes (copying the
-    /// logits to managed memory and routing), excluding the gate's matrix product, the softmax and building tensors.
+    /// logits to managed memory and routing), excluding the gate's matrix product, the softmax, building tensors and,
+    /// for the Menu and Oblivious policies, the top-k ranking that only the <see cref="ExpertDemand"/> needs.
     /// </summary>
     public double RouterMilliseconds { get; }
 
@@ -92,14 +109,20 @@ public sealed class RoutingPlan : IDisposable
     /// <summary>A managed copy of the per-expert loads (length E).</summary>
     public int[] GetExpertLoads() => (int[])_loads.Clone();
 
+    /// <summary>A managed copy of the per-expert uncapped demand (length E; see <see cref="ExpertDemand"/>).</summary>
+    public int[] GetExpertDemand() => (int[])_demand.Clone();
+
     /// <summary>The largest expert load.</summary>
     public int MaxLoad => _loads.Length == 0 ? 0 : _loads.Max();
+
+    /// <summary>The largest expert demand (see <see cref="ExpertDemand"/>); can exceed <see cref="Capacity"/>.</summary>
+    public int MaxDemand => _demand.Length == 0 ? 0 : _demand.Max();
 
     internal int[] Routes => _routes;
 
     internal int[] Loads => _loads;
 
-    internal IDisposable[] Tensors => [ExpertIndices, CombineWeights, ExpertLoads, AuxLoss];
+    internal IDisposable[] Tensors => [ExpertIndices, CombineWeights, ExpertLoads, ExpertDemand, AuxLoss];
 
     internal void DetachFromDisposeScope()
     {
@@ -115,6 +138,7 @@ public sealed class RoutingPlan : IDisposable
         ExpertIndices.Dispose();
         CombineWeights.Dispose();
         ExpertLoads.Dispose();
+        ExpertDemand.Dispose();
         AuxLoss.Dispose();
     }
 }

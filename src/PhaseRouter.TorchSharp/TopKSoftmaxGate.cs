@@ -10,7 +10,8 @@ namespace PhaseRouter.TorchSharp;
 /// optional multiplicative jitter on the gate input in training, and the Switch load-balancing loss
 /// <c>E · Σ_e f_e · P_e</c> as <see cref="RoutingPlan.AuxLoss"/>, where <c>f_e</c> is the share of the
 /// <c>tokens · k</c> top-k choices (before capacity) naming expert e and <c>P_e</c> the mean probability of e
-/// (1 at perfect balance; scale it by a small coefficient such as 0.01 when adding it to the loss).
+/// (1 at perfect balance; scale it by a small coefficient such as 0.01 when adding it to the loss). Those top-k
+/// choices are also the plan's <see cref="RoutingPlan.ExpertDemand"/>.
 /// </summary>
 public sealed class TopKSoftmaxGate : MoeGate
 {
@@ -54,20 +55,16 @@ public sealed class TopKSoftmaxGate : MoeGate
         int[] routes = GateRouting.GreedySlotMajor(choices, count, Experts, K, capacity);
         double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
+        int[] demand = GateRouting.CountChoices(choices, Experts);
         var share = new float[Experts];
-        foreach (int e in choices)
-        {
-            share[e] += 1f;
-        }
-
         for (int e = 0; e < Experts; e++)
         {
-            share[e] /= Math.Max(1, choices.Length);
+            share[e] = (float)demand[e] / Math.Max(1, choices.Length);
         }
 
         var f = tensor(share, [Experts], probabilities.dtype, probabilities.device);
         var meanProbability = count == 0 ? zeros_like(f) : probabilities.mean([0L]);
         var aux = (f * meanProbability).sum() * Experts;
-        return CreatePlan(routes, capacity, probabilities, aux, milliseconds, seed);
+        return CreatePlan(routes, choices, capacity, probabilities, aux, milliseconds, seed);
     }
 }

@@ -27,7 +27,27 @@ public sealed class GateRoutingTests
     {
         var random = new Random(1);
         float[] logits = Enumerable.Range(0, 50 * 6).Select(_ => (float)random.NextDouble()).ToArray();
-        Assert.Equal(GateRouting.TopK(logits, 50, 6, 2), GateRouting.Spill(logits, 50, 6, 2, 50, 0, 1));
+        Assert.Equal(GateRouting.TopK(logits, 50, 6, 2), GateRouting.Spill(logits, 50, 6, 2, 50, 0, 1, out _));
+    }
+
+    [Fact]
+    public void SpillOutputsItsUncappedPhaseOneChoices()
+    {
+        var random = new Random(2);
+        float[] logits = Enumerable.Range(0, 40 * 5).Select(_ => (float)random.NextDouble()).ToArray();
+        int[] routes = GateRouting.Spill(logits, 40, 5, 2, 10, 0, 1, out int[] choices);
+        Assert.Equal(GateRouting.TopK(logits, 40, 5, 2), choices);
+        Assert.NotEqual(choices, routes);
+        GateRouting.Spill([], 0, 5, 2, 1, 0, 1, out int[] none);
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public void CountChoicesSkipsEmptySlotsAndRejectsOutOfRangeExperts()
+    {
+        Assert.Equal([2, 0, 1], GateRouting.CountChoices([0, -1, 2, 0], 3));
+        Assert.Throws<ArgumentException>(() => GateRouting.CountChoices([0, 3], 3));
+        Assert.Throws<ArgumentException>(() => GateRouting.CountChoices([-2], 3));
     }
 
     [Fact]
@@ -35,7 +55,7 @@ public sealed class GateRoutingTests
     {
         // Both tokens prefer expert 0 (capacity 1); token 1's logit is higher, so it keeps expert 0.
         float[] logits = [1f, 0f, 0.5f, 5f, 0f, 1f];
-        int[] routes = GateRouting.Spill(logits, 2, 3, 1, 1, 0, 1);
+        int[] routes = GateRouting.Spill(logits, 2, 3, 1, 1, 0, 1, out _);
         Assert.Equal(0, routes[1]);
         Assert.NotEqual(0, routes[0]);
     }
@@ -53,7 +73,7 @@ public sealed class GateRoutingTests
             bool skewed = random.Next(2) == 0;
             float[] logits = Enumerable.Range(0, tokens * experts)
                 .Select(i => (float)random.NextDouble() + (skewed && i % experts == 0 ? 10f : 0f)).ToArray();
-            int[] routes = GateRouting.Spill(logits, tokens, experts, k, capacity, (ulong)trial, 1);
+            int[] routes = GateRouting.Spill(logits, tokens, experts, k, capacity, (ulong)trial, 1, out _);
 
             var loads = new int[experts];
             for (int t = 0; t < tokens; t++)

@@ -1,3 +1,4 @@
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace PhaseRouter.TorchSharp.Tests;
@@ -32,12 +33,7 @@ internal static class TestGates
     /// </summary>
     public static void MakeAdversarial(MoeGate gate, long seed = 3)
     {
-        var projection = gate switch
-        {
-            PhaseRouterGate p => p.Projection,
-            TopKSoftmaxGate s => s.Projection,
-            _ => null,
-        };
+        var projection = ProjectionOf(gate);
         if (projection is null)
         {
             return;
@@ -57,6 +53,14 @@ internal static class TestGates
             projection.weight!.copy_(weight.to(projection.weight!.dtype));
         }
     }
+
+    /// <summary>The gate's <c>modelDim → E</c> logit projection, or <see langword="null"/> for a gate without one (hash).</summary>
+    public static Linear? ProjectionOf(MoeGate gate) => gate switch
+    {
+        PhaseRouterGate p => p.Projection,
+        TopKSoftmaxGate s => s.Projection,
+        _ => null,
+    };
 
     /// <summary>The loads implied by the plan's index tensor.</summary>
     public static long[] LoadsFromIndices(RoutingPlan plan)

@@ -28,8 +28,7 @@ public static class MoeModelFactory
         };
 
         torch.manual_seed(settings.Seed + 1L);
-        var layer = new MoeLayer(moeGate, config.ModelDim, config.HiddenDim, config.Experts);
-        var moe = new DemandRecordingMoe(layer);
+        var moe = new MoeLayer(moeGate, config.ModelDim, config.HiddenDim, config.Experts);
 
         torch.manual_seed(settings.Seed + 2L);
         var classifier = new PatchMoeClassifier(config, moe);

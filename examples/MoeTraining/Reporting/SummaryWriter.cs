@@ -77,7 +77,7 @@ public static class SummaryWriter
         if (plan.Gates.Count > 0)
         {
             var withDemand = plan.Gates.Where(g => g.Demand.Count > 0).ToArray();
-            sb.AppendLine("Training load per expert per step (after capacity), and the demand (top-k choices before capacity) of the gates with logits:");
+            sb.AppendLine("Training load per expert per step (after capacity), and each gate's demand (its top-k choices before capacity; for hash, its hash choices):");
             sb.AppendLine();
             sb.Append("| expert |");
             foreach (var g in plan.Gates)

@@ -32,16 +32,16 @@ public static class CapacityPlanBuilder
         {
             var loads = run.StepRecords.Select(s => s.Loads).ToArray();
             var loadPlan = RoutingStatistics.EstimateCapacity(loads, tokens, k, [], capacityFactor);
-            var demand = DemandOf(run);
-            var demandPlan = demand.Length > 0 ? RoutingStatistics.EstimateCapacity(demand, tokens, k, TargetDropRates) : null;
+            var demand = run.StepRecords.Select(s => s.Demand).ToArray();
+            var demandPlan = RoutingStatistics.EstimateCapacity(demand, tokens, k, TargetDropRates);
             profiles.Add(new GateLoadProfile(
                 run.Gate,
                 run.StepRecords[0].Capacity,
                 PerExpert(loadPlan),
-                demandPlan is null ? [] : PerExpert(demandPlan),
-                demandPlan?.Requirements ?? []));
+                PerExpert(demandPlan),
+                demandPlan.Requirements));
 
-            if (run.Gate == "softmax" && demandPlan is not null)
+            if (run.Gate == "softmax")
             {
                 softmaxAll = demandPlan.Requirements;
                 var secondHalf = demand.Skip(demand.Length / 2).ToArray();
@@ -86,7 +86,4 @@ public static class CapacityPlanBuilder
         Enumerable.Range(0, plan.Experts)
             .Select(e => new ExpertLoadStats(e, plan.MeanLoad[e], plan.P50Load[e], plan.P99Load[e], (int)plan.MaxLoad[e]))
             .ToArray();
-
-    private static int[][] DemandOf(RunResult run) =>
-        run.StepRecords.Where(s => s.Demand is not null).Select(s => s.Demand!).ToArray();
 }

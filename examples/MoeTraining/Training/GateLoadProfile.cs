@@ -6,7 +6,7 @@ namespace PhaseRouter.Examples.MoeTraining.Training;
 /// <param name="Gate">Gate name.</param>
 /// <param name="Capacity">Capacity per expert in training.</param>
 /// <param name="Loads">Load statistics of each expert (after capacity).</param>
-/// <param name="Demand">Uncapped demand statistics of each expert (top-k choices before capacity); empty for the hash gate.</param>
+/// <param name="Demand">Uncapped demand statistics of each expert (its choices before capacity: top-k by logit, or the hash choices).</param>
 /// <param name="DemandRequirements">Capacity needed for 0% and 1% drops if this gate's demand were routed by top-k with dropping.</param>
 public sealed record GateLoadProfile(
     string Gate,

@@ -64,7 +64,7 @@ public static class GateTrainer
                 optimizer.zero_grad();
                 var logits = classifier.forward(images);
                 var loss = nn.functional.cross_entropy(logits, labels);
-                var plan = model.Moe.Layer.LastPlan
+                var plan = model.Moe.LastPlan
                            ?? throw new InvalidOperationException("The mixture-of-experts layer produced no routing plan.");
                 var objective = gate == GateKind.Softmax && settings.AuxLossWeight > 0
                     ? loss + (plan.AuxLoss * settings.AuxLossWeight)
@@ -89,7 +89,7 @@ public static class GateTrainer
                     ms,
                     plan.RouterMilliseconds,
                     plan.GetExpertLoads(),
-                    model.Moe.LastDemand,
+                    plan.GetExpertDemand(),
                     plan.Capacity,
                     plan.DroppedSlots,
                     plan.Tokens * plan.K);
@@ -140,7 +140,6 @@ public static class GateTrainer
         ArgumentNullException.ThrowIfNull(test);
         var classifier = model.Classifier;
         classifier.eval();
-        model.Moe.RecordDemand = false;
         try
         {
             using var noGrad = no_grad();
@@ -161,7 +160,7 @@ public static class GateTrainer
                 var (images, labels) = test.Build(order, start, size);
                 var logits = classifier.forward(images);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
-                var plan = model.Moe.Layer.LastPlan!;
+                var plan = model.Moe.LastPlan!;
                 var loads = plan.GetExpertLoads();
                 slots += (long)plan.Tokens * plan.K;
                 dropped += plan.DroppedSlots;
@@ -199,7 +198,6 @@ public static class GateTrainer
         }
         finally
         {
-            model.Moe.RecordDemand = true;
             classifier.train();
         }
     }

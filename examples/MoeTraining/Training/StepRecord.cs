@@ -8,7 +8,10 @@ namespace PhaseRouter.Examples.MoeTraining.Training;
 /// <param name="StepMilliseconds">Wall time of the step (forward, backward, optimiser).</param>
 /// <param name="RouterMilliseconds">Time the gate spent routing the batch.</param>
 /// <param name="Loads">Tokens each expert received (after capacity).</param>
-/// <param name="Demand">Tokens that chose each expert before capacity (the uncapped demand), or null when the gate has no logits (hash).</param>
+/// <param name="Demand">
+/// Tokens that chose each expert before capacity, the uncapped demand of the gate's plan (<see cref="PhaseRouter.TorchSharp.RoutingPlan.ExpertDemand"/>):
+/// top-k by logit for the phase and softmax gates, the hash choices for the hash gate; sums to <paramref name="Slots"/>.
+/// </param>
 /// <param name="Capacity">Capacity per expert.</param>
 /// <param name="DroppedSlots">Slots that got no expert.</param>
 /// <param name="Slots">Slots routed: tokens · k.</param>
@@ -20,7 +23,7 @@ public sealed record StepRecord(
     double StepMilliseconds,
     double RouterMilliseconds,
     int[] Loads,
-    int[]? Demand,
+    int[] Demand,
     int Capacity,
     long DroppedSlots,
     int Slots);

@@ -12,7 +12,7 @@ public sealed class ReportingTests
         var steps = Enumerable.Range(1, 60).Select(i => new StepRecord(
             i, 1, 2.3 - (i * 0.02), 0.5, 3.0, 0.2,
             Enumerable.Range(0, 4).Select(_ => rng.Next(100, 129)).ToArray(),
-            gate == "hash" ? null : Demand(rng),
+            Demand(rng),
             128, 3, 512)).ToArray();
         return new RunResult
         {
@@ -89,6 +89,7 @@ public sealed class ReportingTests
         Assert.Contains("| gate | policy | test accuracy |", md, StringComparison.Ordinal);
         Assert.Contains("| phase | Spill | 87.00 % |", md, StringComparison.Ordinal);
         Assert.Contains("Softmax routing needs capacity factor", md, StringComparison.Ordinal);
+        Assert.Contains("hash demand p50", md, StringComparison.Ordinal);
         Assert.Contains("![training loss](training-loss.png)", md, StringComparison.Ordinal);
     }
 
@@ -121,6 +122,7 @@ public sealed class ReportingTests
         Assert.Contains("87.00 %", text, StringComparison.Ordinal);
         Assert.Contains("softmax demand", text, StringComparison.Ordinal);
         Assert.Contains("phase demand", text, StringComparison.Ordinal);
+        Assert.Contains("hash demand", text, StringComparison.Ordinal);
         Assert.Contains("second half of training", text, StringComparison.Ordinal);
         Assert.Contains("Phase gate at factor 1", text, StringComparison.Ordinal);
         Assert.Contains("Planner:", text, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ namespace PhaseRouter.Examples.Tests.Training;
 public sealed class CapacityPlanBuilderTests
 {
     // 4 experts, 16 tokens, k = 1: 16 slots per step, capacity 4 at factor 1.
-    private static StepRecord Step(int step, int[] loads, int[]? demand) =>
+    private static StepRecord Step(int step, int[] loads, int[] demand) =>
         new(step, 1, 1.0, 0.5, 1.0, 0.1, loads, demand, 4, 16 - loads.Sum(), 16);
 
     private static RunResult Run(string gate, IReadOnlyList<StepRecord> steps) => new()
@@ -57,12 +57,15 @@ public sealed class CapacityPlanBuilderTests
     [Fact]
     public void PhaseHeadroom_IsCapacityMinusTheBusiestP99()
     {
-        var phase = Run("phase", Enumerable.Range(1, 10).Select(i => Step(i, [3, 3, 3, 2], null)).ToArray());
+        var phase = Run("phase", Enumerable.Range(1, 10).Select(i => Step(i, [3, 3, 3, 2], [2, 2, 3, 9])).ToArray());
 
         var plan = CapacityPlanBuilder.Build([phase], 4, 1, 1.0);
 
+        // Only a softmax run sizes softmax capacity; the phase gate's own demand is profiled, not turned into one.
         Assert.Empty(plan.SoftmaxRequirements);
-        Assert.Empty(plan.Gates[0].Demand);
+        Assert.Empty(plan.SoftmaxSteadyStateRequirements);
+        Assert.Equal([2.0, 2.0, 3.0, 9.0], plan.Gates[0].Demand.Select(d => d.P99));
+        Assert.Equal(9, plan.Gates[0].DemandRequirements[0].Capacity);
         Assert.Equal(1, plan.PhaseHeadroom!.HeadroomSlots);
         Assert.Equal(0.25, plan.PhaseHeadroom.HeadroomFraction, 9);
         Assert.Equal(3, plan.PhaseHeadroom.MaxLoad);

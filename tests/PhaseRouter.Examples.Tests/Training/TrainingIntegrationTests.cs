@@ -37,6 +37,12 @@ public sealed class TrainingIntegrationTests
         {
             Assert.True(s.Loads.Max() <= s.Capacity, $"{run.Gate} step {s.Step}: load {s.Loads.Max()} > capacity {s.Capacity}");
             Assert.Equal(s.Slots - s.DroppedSlots, s.Loads.Sum());
+            Assert.Equal(s.Slots, s.Demand.Sum());
+            if (run.Gate is "softmax" or "hash")
+            {
+                // Top-1 with dropping: each expert keeps its demand up to capacity, so the demand is what was cut.
+                Assert.Equal(s.Demand.Select(d => Math.Min(d, s.Capacity)), s.Loads);
+            }
         });
         Assert.True(run.MaxLoad <= run.Capacity, $"{run.Gate}: test load {run.MaxLoad} > capacity {run.Capacity}");
         Assert.InRange(run.TestAccuracy, 0.0, 1.0);
@@ -58,7 +64,7 @@ public sealed class TrainingIntegrationTests
         Assert.Equal("Spill", phase.Policy);
         Assert.Null(softmax.Policy);
         Assert.True(phase.TestAccuracy > 0.3, $"phase test accuracy {phase.TestAccuracy:P1} after 40 steps");
-        Assert.All(softmax.StepRecords, s => Assert.NotNull(s.Demand));
+        Assert.Contains(softmax.StepRecords, s => s.Demand.Max() > s.Capacity);
         Assert.Equal(40, observer.Steps["phase"]);
         Assert.Contains("phase", observer.Completed);
     }
@@ -86,7 +92,10 @@ public sealed class TrainingIntegrationTests
         Assert.Equal(0, plan.SoftmaxRequirements[0].DropRate);
         Assert.NotNull(plan.PhaseHeadroom);
         Assert.True(plan.PhaseHeadroom.MaxLoad <= plan.PhaseHeadroom.Capacity);
-        Assert.Empty(plan.Gates.Single(g => g.Gate == "hash").Demand);
+        var hash = plan.Gates.Single(g => g.Gate == "hash");
+        Assert.Equal(4, hash.Demand.Count);
+        Assert.Equal(2, hash.DemandRequirements.Count);
+        Assert.Equal(plan.SoftmaxRequirements, plan.Gates.Single(g => g.Gate == "softmax").DemandRequirements);
     }
 
     [Fact]
