@@ -78,6 +78,12 @@ internal static class FloatScan
             return 0;
         }
 
+        if (Vector512.IsHardwareAccelerated && limit <= ArgMaxLimit && excluded.IsEmpty
+            && row.Length % Vector512<float>.Count == 0 && row.Length is >= 16 and <= 64)
+        {
+            return TopInRegisters(row, limit, destination, out eligible);
+        }
+
         if (Vector512.IsHardwareAccelerated && limit <= ArgMaxLimit && row.Length >= Vector512<float>.Count
             && row.Length <= ArgMaxLength)
         {
@@ -170,6 +176,74 @@ internal static class FloatScan
         }
 
         eligible = finite;
+        return count;
+    }
+
+    /// <summary>
+    /// Repeated arg-max for rows of 16 to 64 scores (the usual expert counts), the row held in four registers:
+    /// each pick is a lane-wise max, a horizontal max, an equality search for the lowest index holding it, and that
+    /// lane set to −∞. No memory traffic after the first load.
+    /// </summary>
+    private static int TopInRegisters(ReadOnlySpan<float> row, int limit, Span<int> destination, out int eligible)
+    {
+        const int Width = 16;
+        ref float start = ref MemoryMarshal.GetReference(row);
+        int chunks = row.Length / Width;
+        Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
+        Vector512<float> v0 = Vector512.LoadUnsafe(ref start);
+        Vector512<float> v1 = chunks > 1 ? Vector512.LoadUnsafe(ref start, Width) : negInf;
+        Vector512<float> v2 = chunks > 2 ? Vector512.LoadUnsafe(ref start, 2 * Width) : negInf;
+        Vector512<float> v3 = chunks > 3 ? Vector512.LoadUnsafe(ref start, 3 * Width) : negInf;
+        eligible = BitOperations.PopCount((~Vector512.Equals(v0, negInf)).ExtractMostSignificantBits())
+            + BitOperations.PopCount((~Vector512.Equals(v1, negInf)).ExtractMostSignificantBits())
+            + BitOperations.PopCount((~Vector512.Equals(v2, negInf)).ExtractMostSignificantBits())
+            + BitOperations.PopCount((~Vector512.Equals(v3, negInf)).ExtractMostSignificantBits());
+        int count = 0;
+        for (; count < limit; count++)
+        {
+            Vector512<float> m = Vector512.Max(Vector512.Max(v0, v1), Vector512.Max(v2, v3));
+            Vector256<float> half = Vector256.Max(m.GetLower(), m.GetUpper());
+            Vector128<float> quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+            quarter = Vector128.Max(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
+            quarter = Vector128.Max(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2)));
+            float best = quarter.ToScalar();
+            if (best == float.NegativeInfinity)
+            {
+                break;
+            }
+
+            // The first chunk holding the best score holds its lowest index (−0 and +0 compare equal, as ties).
+            Vector512<float> vbest = Vector512.Create(best);
+            ulong bits = Vector512.Equals(v0, vbest).ExtractMostSignificantBits();
+            int chunk = 0;
+            if (bits == 0)
+            {
+                bits = Vector512.Equals(v1, vbest).ExtractMostSignificantBits();
+                chunk = 1;
+                if (bits == 0)
+                {
+                    bits = Vector512.Equals(v2, vbest).ExtractMostSignificantBits();
+                    chunk = 2;
+                    if (bits == 0)
+                    {
+                        bits = Vector512.Equals(v3, vbest).ExtractMostSignificantBits();
+                        chunk = 3;
+                    }
+                }
+            }
+
+            int lane = BitOperations.TrailingZeroCount(bits);
+            destination[count] = chunk * Width + lane;
+            Vector512<float> taken = Vector512.Equals(Vector512<int>.Indices, Vector512.Create(lane)).AsSingle();
+            switch (chunk)
+            {
+                case 0: v0 = Vector512.ConditionalSelect(taken, negInf, v0); break;
+                case 1: v1 = Vector512.ConditionalSelect(taken, negInf, v1); break;
+                case 2: v2 = Vector512.ConditionalSelect(taken, negInf, v2); break;
+                default: v3 = Vector512.ConditionalSelect(taken, negInf, v3); break;
+            }
+        }
+
         return count;
     }
 

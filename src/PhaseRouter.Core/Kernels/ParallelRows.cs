@@ -7,7 +7,7 @@ namespace PhaseRouter.Kernels;
 internal static class ParallelRows
 {
     /// <summary>Work (in rough word operations) below which a job runs on the calling thread.</summary>
-    private const long InlineWork = 1 << 15;
+    private const long InlineWork = 1 << 18;
 
     public static int ThreadCount(int maxDegreeOfParallelism) =>
         maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);

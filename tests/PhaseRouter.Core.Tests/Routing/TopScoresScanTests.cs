@@ -7,11 +7,17 @@ namespace PhaseRouter.Core.Tests.Routing;
 public class TopScoresScanTests
 {
     [Property(MaxTest = 400)]
-    public bool WholeRowTopK_EqualsScalarSelection(int seed)
+    public bool WholeRowTopK_EqualsScalarSelection(int seed) => Check(seed, n: new Random(seed).Next(1, 300), maxLimit: 16, exclusions: true);
+
+    /// <summary>Rows of 16, 32, 48 or 64 scores and k ≤ 5: the register-resident path (and its k = 5 neighbour).</summary>
+    [Property(MaxTest = 400)]
+    public bool ExpertSizedRows_EqualScalarSelection(int seed) =>
+        Check(seed, n: 16 * (1 + new Random(~seed).Next(4)), maxLimit: 5, exclusions: false);
+
+    private static bool Check(int seed, int n, int maxLimit, bool exclusions)
     {
         var rng = new Random(seed);
-        int n = rng.Next(1, 300);
-        int limit = rng.Next(0, 17);
+        int limit = rng.Next(0, maxLimit + 1);
         // Few distinct values, ±0, ±∞: ties everywhere.
         float[] row = Enumerable.Range(0, n).Select(_ => rng.Next(8) switch
         {
@@ -20,7 +26,7 @@ public class TopScoresScanTests
             2 when rng.Next(4) == 0 => float.PositiveInfinity,
             _ => rng.Next(5) / 2f - 1f,
         }).ToArray();
-        ulong[] excluded = rng.Next(2) == 0 ? [] : Enumerable.Range(0, (n + 63) / 64).Select(_ => (ulong)rng.NextInt64() & (ulong)rng.NextInt64()).ToArray();
+        ulong[] excluded = !exclusions || rng.Next(2) == 0 ? [] : Enumerable.Range(0, (n + 63) / 64).Select(_ => (ulong)rng.NextInt64() & (ulong)rng.NextInt64()).ToArray();
         if (excluded.Length > 0 && n % 64 != 0)
         {
             excluded[^1] &= (1UL << (n % 64)) - 1;
