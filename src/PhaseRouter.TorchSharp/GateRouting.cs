@@ -9,9 +9,10 @@ namespace PhaseRouter.TorchSharp;
 internal static class GateRouting
 {
     /// <summary>
-    /// Each row's k largest scores' columns, best first, ties to the lower column: the router's score-ranked
-    /// selection when every expert is a candidate of every token (full degrees on both sides), which Core ranks
-    /// with vector compares, rows in parallel.
+    /// Each row's k largest scores' columns, best first, ties to the lower column, −∞ never chosen (-1 instead): the
+    /// router's score-ranked selection when every expert is a candidate of every token. For k ≤ 16 each row goes
+    /// straight to Core's vectorised row kernel (no permutations or layout are needed when every pair is a
+    /// candidate); larger k goes through <see cref="Router.RouteDegrees(ReadOnlySpan{int}, ReadOnlySpan{int}, int, Memory{int}, RouterOptions?)"/>.
     /// </summary>
     public static int[] TopK(float[] scores, int rows, int columns, int k, int maxDegreeOfParallelism = -1)
     {
@@ -20,11 +21,23 @@ internal static class GateRouting
             return [];
         }
 
+        var top = new int[rows * k];
+        if (k <= 16)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                Span<int> slots = top.AsSpan(i * k, k);
+                int taken = FloatScan.TopScores(scores.AsSpan(i * columns, columns), k, slots, out _);
+                slots[taken..].Fill(-1);
+            }
+
+            return top;
+        }
+
         var sourceDegrees = new int[rows];
         Array.Fill(sourceDegrees, columns);
         var targetDegrees = new int[columns];
         Array.Fill(targetDegrees, rows);
-        var top = new int[rows * k];
         Router.RouteDegrees(sourceDegrees, targetDegrees, k, top,
             new RouterOptions { Scores = scores, MaxDegreeOfParallelism = maxDegreeOfParallelism });
         return top;

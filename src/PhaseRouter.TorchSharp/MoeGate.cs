@@ -27,6 +27,8 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         Options = options;
     }
 
+    private float[]? _logits;
+
     /// <summary>Width of a token.</summary>
     public int ModelDim { get; }
 
@@ -102,11 +104,8 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
 
         int tokens = routes.Length / K;
         int[] loads = new int[Experts];
-        long[] indices = new long[routes.Length];
-        for (int i = 0; i < routes.Length; i++)
+        foreach (int e in routes)
         {
-            int e = routes[i];
-            indices[i] = e;
             if (e >= 0)
             {
                 loads[e]++;
@@ -116,7 +115,8 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         int[] demand = GateRouting.CountChoices(choices, Experts);
 
         var device = probabilities.device;
-        var expertIndices = tensor(indices, [tokens, K], ScalarType.Int64, device);
+        // Widened to int64 by torch, not through a managed long[] (a large-object-heap array per batch).
+        var expertIndices = tensor(routes, [tokens, K], ScalarType.Int32, device).to(ScalarType.Int64);
 
         var combine = probabilities.gather(1, expertIndices.clamp_min(0)).masked_fill(expertIndices.lt(0), 0.0);
         var expertLoads = tensor(Array.ConvertAll(loads, l => (long)l), [Experts], ScalarType.Int64, device);
@@ -126,44 +126,33 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
             routerMilliseconds, seed);
     }
 
-    /// <summary>Copies a <c>[tokens, E]</c> tensor to a row-major managed array in one block copy.</summary>
+    /// <summary>
+    /// Copies a <c>[tokens, E]</c> tensor to a row-major managed array in one block copy. The array is the gate's own
+    /// and is reused by the next batch of the same size (a fresh multi-megabyte array per batch would land on the
+    /// large-object heap and cost a full garbage collection about every batch); use it only within one routing call.
+    /// </summary>
     /// <param name="values">The tensor (any floating dtype, any device).</param>
     /// <exception cref="InvalidOperationException">The tensor holds NaN.</exception>
-    protected static float[] ToManaged(Tensor values)
+    protected float[] ToManaged(Tensor values)
     {
         ArgumentNullException.ThrowIfNull(values);
         using var scope = NewDisposeScope();
         var cpu = values.detach().to(ScalarType.Float32, CPU).contiguous();
-        var result = new float[cpu.numel()];
-        MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(result);
-        if (ContainsNaN(result))
+        long length = cpu.numel();
+        if (_logits is null || _logits.Length != length)
         {
-            throw new InvalidOperationException("The gate logits contain NaN; the model has diverged.");
+            _logits = GC.AllocateUninitializedArray<float>(checked((int)length));
         }
 
-        return result;
-    }
-
-    private static bool ContainsNaN(ReadOnlySpan<float> values)
-    {
-        var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-        foreach (var v in vectors)
+        MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(_logits);
+        int nan = Kernels.FloatScan.IndexOfNaN(_logits);
+        if (nan >= 0)
         {
-            if (!Vector.EqualsAll(v, v))
-            {
-                return true;
-            }
+            throw new InvalidOperationException(
+                $"The gate logits contain NaN (token {nan / Experts}, expert {nan % Experts}); the model has diverged.");
         }
 
-        foreach (float v in values[(vectors.Length * Vector<float>.Count)..])
-        {
-            if (float.IsNaN(v))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return _logits;
     }
 
     internal static int ValidateInput(Tensor x, int modelDim, int k, string paramName)
