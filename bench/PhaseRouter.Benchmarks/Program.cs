@@ -12,7 +12,6 @@ if (args is ["quick", ..])
 // `gate [hiddenDim]`: the MoE gate table (tokens=8192, E=64, k=2, modelDim=256).
 if (args is ["gate", ..])
 {
-    PhaseRouter.TorchSharp.OpenMpWaitPolicy.PreferPassive();
     PhaseRouter.Benchmarks.Gate.GateTable.Run(args.Length > 1 ? int.Parse(args[1]) : 512, routerThreads: args.Length > 2 ? int.Parse(args[2]) : -1);
     return 0;
 }
