@@ -100,7 +100,7 @@ internal static class GateRouting
     /// <paramref name="choices"/> receives phase 1's uncapped choices, each token's top-k by logit (<see cref="TopK"/>).
     /// </summary>
     public static int[] Spill(float[] logits, int tokens, int experts, int k, int capacity, ulong seed, int maxDegreeOfParallelism,
-        out int[] choices)
+        out int[] choices, float[]? scratch = null)
     {
         var routes = new int[tokens * k];
         Array.Fill(routes, -1);
@@ -165,7 +165,10 @@ internal static class GateRouting
 
         var sourceDegrees = new int[overflowTokens];
         Array.Fill(sourceDegrees, experts);
-        var scores = new float[overflowTokens * experts];
+        // The overflow's scores: a slice of the caller's scratch when it is large enough (the gate keeps one across
+        // batches, since a fresh megabyte per batch costs page faults and full collections), else a new array.
+        int scoreCount = overflowTokens * experts;
+        float[] scores = scratch is not null && scratch.Length >= scoreCount ? scratch : new float[scoreCount];
         var limits = new int[overflowTokens];
         for (int r = 0; r < overflowTokens; r++)
         {
@@ -182,7 +185,7 @@ internal static class GateRouting
         var result = Router.RouteDegrees(sourceDegrees, targetDegrees, k, new RouterOptions
         {
             Seed = seed,
-            Scores = scores,
+            Scores = scores.AsMemory(0, scoreCount),
             TargetCapacities = residual,
             SourceLimits = limits,
             MaxDegreeOfParallelism = maxDegreeOfParallelism,

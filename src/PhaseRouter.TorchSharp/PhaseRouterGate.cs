@@ -13,6 +13,8 @@ namespace PhaseRouter.TorchSharp;
 /// </summary>
 public sealed class PhaseRouterGate : MoeGate
 {
+    private float[]? _spillScratch;
+
     private readonly Linear linear;
     private int _maxDegreeOfParallelism = -1;
 
@@ -44,6 +46,20 @@ public sealed class PhaseRouterGate : MoeGate
         }
     }
 
+    /// <summary>
+    /// The spill policy's buffer for the overflow tokens' scores (at most every token's), kept across batches: a
+    /// fresh megabyte-sized array per batch costs page faults and full garbage collections.
+    /// </summary>
+    private float[] SpillScratch(int length)
+    {
+        if (_spillScratch is null || _spillScratch.Length < length)
+        {
+            _spillScratch = GC.AllocateUninitializedArray<float>(length);
+        }
+
+        return _spillScratch;
+    }
+
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed)
     {
@@ -55,7 +71,8 @@ public sealed class PhaseRouterGate : MoeGate
         int[]? choices = null;
         int[] routes = Options.Policy switch
         {
-            GatePolicy.Spill => GateRouting.Spill(scores, count, Experts, K, capacity, seed, MaxDegreeOfParallelism, out choices),
+            GatePolicy.Spill => GateRouting.Spill(scores, count, Experts, K, capacity, seed, MaxDegreeOfParallelism, out choices,
+                SpillScratch(scores.Length)),
             GatePolicy.Menu => GateRouting.Menu(scores, count, Experts, K, Options.EffectiveMenuSize, Options.AcceptanceDegrees,
                 capacity, seed, MaxDegreeOfParallelism),
             _ => GateRouting.Menu(null, count, Experts, K, Options.EffectiveMenuSize, Options.AcceptanceDegrees,

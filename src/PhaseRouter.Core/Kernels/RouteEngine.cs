@@ -87,7 +87,7 @@ internal static class RouteEngine
         PhaseLayout layout = kernel.Layout;
         int rows = layout.R;
         int columns = layout.C;
-        float[]? scores = options.Scores;
+        ReadOnlyMemory<float>? scores = options.Scores;
         int[]? limits = options.SourceLimits;
         ulong seed = options.Seed;
         long active = 0;
@@ -103,7 +103,7 @@ internal static class RouteEngine
                 Span<int> slots = routes.Span.Slice(i * k, k);
                 int taken = scores is null
                     ? RowSelector.SelectRandom(buffer.AsSpan(0, kernel.Enumerate(i, buffer)), limit, seed, i, slots)
-                    : TopScores(kernel, i, buffer, scores, limit, slots, out _);
+                    : TopScores(kernel, i, buffer, scores.Value.Span.Slice(i * columns, columns), limit, slots, out _);
                 for (int t = 0; t < taken; t++)
                 {
                     localLoads[slots[t]]++;
@@ -131,7 +131,7 @@ internal static class RouteEngine
         PhaseLayout layout = kernel.Layout;
         int rows = layout.R;
         int columns = layout.C;
-        float[]? scores = options.Scores;
+        ReadOnlyMemory<float>? scores = options.Scores;
         int[]? limits = options.SourceLimits;
         ulong seed = options.Seed;
         int[] order;
@@ -149,10 +149,11 @@ internal static class RouteEngine
                 {
                     int limit = limits is null ? k : limits[i];
                     Span<int> slots = routes.Span.Slice(i * k, k);
-                    int taken = TopScores(kernel, i, buffer, scores, limit, slots, out int eligible);
+                    ReadOnlySpan<float> rowScores = scores.Value.Span.Slice(i * columns, columns);
+                    int taken = TopScores(kernel, i, buffer, rowScores, limit, slots, out int eligible);
                     slots[taken..].Fill(-1);
                     eligibleCounts[i] = eligible;
-                    float best = taken == 0 ? float.NegativeInfinity : scores[i * columns + slots[0]];
+                    float best = taken == 0 ? float.NegativeInfinity : rowScores[slots[0]];
                     keys[i] = PriorityOrder.Key(best);
                 }
             });
@@ -185,7 +186,7 @@ internal static class RouteEngine
             if (scores is not null)
             {
                 reachable = Math.Min(limit, eligibleCounts![i]);
-                taken = TakePreferred(slots, reachable, full) ? reachable : RankOpen(kernel, i, buffer, scores, limit, slots, full);
+                taken = TakePreferred(slots, reachable, full) ? reachable : RankOpen(kernel, i, buffer, scores.Value.Span.Slice(i * columns, columns), limit, slots, full);
             }
             else
             {
@@ -216,17 +217,16 @@ internal static class RouteEngine
     /// A source's uncapped top list by score. A complete row (every target a candidate) is ranked straight from its
     /// contiguous score row with vector compares; the bit pipeline always goes through its own candidates.
     /// </summary>
-    private static int TopScores(CandidateKernel kernel, int row, int[] buffer, float[] scores, int limit,
+    private static int TopScores(CandidateKernel kernel, int row, int[] buffer, ReadOnlySpan<float> rowScores, int limit,
         Span<int> slots, out int eligible)
     {
-        int columns = kernel.Layout.C;
         if (limit <= 16 && kernel is ArcScanKernel && kernel.Layout.IsComplete(row))
         {
-            return FloatScan.TopScores(scores.AsSpan(row * columns, columns), limit, slots, out eligible);
+            return FloatScan.TopScores(rowScores, limit, slots, out eligible);
         }
 
         int count = kernel.EnumerateUnordered(row, buffer);
-        return RowSelector.SelectTopScores(buffer.AsSpan(0, count), scores, row * columns, limit, slots, out eligible);
+        return RowSelector.SelectTopScores(buffer.AsSpan(0, count), rowScores, limit, slots, out eligible);
     }
 
     /// <summary>
@@ -247,13 +247,12 @@ internal static class RouteEngine
     }
 
     /// <summary>A source's top list among the candidates that still have room.</summary>
-    private static int RankOpen(CandidateKernel kernel, int row, int[] buffer, float[] scores, int limit, Span<int> slots,
+    private static int RankOpen(CandidateKernel kernel, int row, int[] buffer, ReadOnlySpan<float> rowScores, int limit, Span<int> slots,
         ulong[] full)
     {
-        int columns = kernel.Layout.C;
         if (limit <= 16 && kernel is ArcScanKernel && kernel.Layout.IsComplete(row))
         {
-            return FloatScan.TopScores(scores.AsSpan(row * columns, columns), limit, slots, out _, full);
+            return FloatScan.TopScores(rowScores, limit, slots, out _, full);
         }
 
         int count = kernel.EnumerateUnordered(row, buffer);
@@ -267,6 +266,6 @@ internal static class RouteEngine
             }
         }
 
-        return RowSelector.SelectTopScores(buffer.AsSpan(0, open), scores, row * columns, limit, slots, out _);
+        return RowSelector.SelectTopScores(buffer.AsSpan(0, open), rowScores, limit, slots, out _);
     }
 }

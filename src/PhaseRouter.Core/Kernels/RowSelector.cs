@@ -65,15 +65,13 @@ internal static class RowSelector
     /// Candidates scored <see cref="float.NegativeInfinity"/> are never chosen.
     /// </summary>
     /// <param name="candidates">The candidates, in any order; reordered by the call.</param>
-    /// <param name="scores">All scores, row-major.</param>
-    /// <param name="rowOffset">Where the source's scores start in <paramref name="scores"/>.</param>
+    /// <param name="rowScores">The source's scores, indexed by target.</param>
     /// <param name="limit">How many to choose at most.</param>
     /// <param name="destination">Receives the chosen targets, best first.</param>
     /// <param name="eligible">The number of candidates with a finite score or +∞.</param>
-    public static int SelectTopScores(Span<int> candidates, float[] scores, int rowOffset, int limit,
+    public static int SelectTopScores(Span<int> candidates, ReadOnlySpan<float> rowScores, int limit,
         Span<int> destination, out int eligible)
     {
-        ReadOnlySpan<float> rowScores = scores.AsSpan(rowOffset);
         // Drop the masked pairs first.
         int m = 0;
         for (int c = 0; c < candidates.Length; c++)
@@ -116,21 +114,27 @@ internal static class RowSelector
             return count;
         }
 
-        Span<int> all = candidates[..m];
-        all.Sort(new ScoreOrder(scores, rowOffset));
+        // Long lists: one sort of 64-bit keys, the score's order-preserving bits above the target, so that ascending
+        // keys are best first with ties to the lower target.
+        ulong[] keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(m);
+        for (int c = 0; c < m; c++)
+        {
+            int j = candidates[c];
+            keys[c] = ((ulong)PriorityOrder.Key(rowScores[j]) << 32) | (uint)j;
+        }
+
+        keys.AsSpan(0, m).Sort();
         int taken = Math.Min(limit, m);
-        all[..taken].CopyTo(destination);
+        for (int c = 0; c < taken; c++)
+        {
+            destination[c] = (int)(uint)keys[c];
+        }
+
+        System.Buffers.ArrayPool<ulong>.Shared.Return(keys);
         return taken;
     }
 
     /// <summary>Whether (sa, ja) ranks before (sb, jb): higher score, then lower target.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Better(float sa, int ja, float sb, int jb) => sa > sb || (sa == sb && ja < jb);
-
-    /// <summary>Best-first order of targets by score, ties to the lower target.</summary>
-    private readonly struct ScoreOrder(float[] scores, int rowOffset) : IComparer<int>
-    {
-        public int Compare(int a, int b) =>
-            a == b ? 0 : Better(scores[rowOffset + a], a, scores[rowOffset + b], b) ? -1 : 1;
-    }
 }

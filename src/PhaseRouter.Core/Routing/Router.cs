@@ -162,13 +162,13 @@ public static class Router
 
         if (options.Scores is { } scores)
         {
-            if (scores.LongLength != (long)rows * columns)
+            if (scores.Length != (long)rows * columns)
             {
                 throw new ArgumentException(
                     $"Scores must hold R·C = {rows}·{columns} = {(long)rows * columns} values; got {scores.Length}.", nameof(options));
             }
 
-            int nan = FloatScan.IndexOfNaN(scores);
+            int nan = FloatScan.IndexOfNaN(scores.Span);
             if (nan >= 0)
             {
                 throw new ArgumentException(

@@ -3,6 +3,8 @@ namespace PhaseRouter;
 /// <summary>Options of one routing call. The defaults give the original operator with seed 0.</summary>
 public sealed record RouterOptions
 {
+    private readonly ReadOnlyMemory<float>? _scores;
+
     /// <summary>The default options.</summary>
     public static RouterOptions Default { get; } = new();
 
@@ -21,9 +23,15 @@ public sealed record RouterOptions
     /// <summary>
     /// Optional row-major <c>R × C</c> scores. When given, each source takes its top-k candidates by score (ties to
     /// the lower target index), stored best first, instead of a random k-subset. A score of
-    /// <see cref="float.NegativeInfinity"/> marks a pair that may never be chosen; NaN is rejected.
+    /// <see cref="float.NegativeInfinity"/> marks a pair that may never be chosen; NaN is rejected. A <c>float[]</c>
+    /// converts implicitly; a slice of a larger, reused buffer (<c>buffer.AsMemory(0, R * C)</c>) avoids allocating
+    /// per call. Empty scores, such as a null <c>float[]</c> (which converts to empty memory), mean no scores.
     /// </summary>
-    public float[]? Scores { get; init; }
+    public ReadOnlyMemory<float>? Scores
+    {
+        get => _scores;
+        init => _scores = value is { IsEmpty: true } ? null : value;
+    }
 
     /// <summary>
     /// Optional per-target capacities (length C, each ≥ 0): guarantees <c>load_j ≤ cap_j</c>. Sources are then served

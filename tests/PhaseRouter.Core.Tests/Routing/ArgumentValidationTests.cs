@@ -70,6 +70,22 @@ public class ArgumentValidationTests
     }
 
     [Fact]
+    public void NullOrEmptyScores_MeanNoScores_AndSlicesOfLargerBuffersAreAccepted()
+    {
+        float[]? none = null;
+        int[] plain = Router.RouteDegrees(Four, Four, 2, new RouterOptions { Seed = 3 }).ToArray();
+        Assert.Null(new RouterOptions { Scores = none }.Scores);
+        Assert.Equal(plain, Router.RouteDegrees(Four, Four, 2, new RouterOptions { Seed = 3, Scores = none }).ToArray());
+        Assert.Equal(plain, Router.RouteDegrees(Four, Four, 2, new RouterOptions { Seed = 3, Scores = Array.Empty<float>() }).ToArray());
+
+        float[] scores = Enumerable.Range(0, 16).Select(x => (float)((x * 7) % 5)).ToArray();
+        float[] larger = [.. scores, 9f, 9f, 9f];
+        Assert.Equal(Router.RouteDegrees(Four, Four, 2, new RouterOptions { Scores = scores }).ToArray(),
+            Router.RouteDegrees(Four, Four, 2, new RouterOptions { Scores = larger.AsMemory(0, 16) }).ToArray());
+        Assert.Throws<ArgumentException>(() => Router.RouteDegrees(Four, Four, 2, new RouterOptions { Scores = larger }));
+    }
+
+    [Fact]
     public void Failure_WritesNothingIntoTheCallersBuffer()
     {
         int[] buffer = Enumerable.Repeat(77, 8).ToArray();

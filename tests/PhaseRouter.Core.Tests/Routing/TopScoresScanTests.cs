@@ -37,7 +37,7 @@ public class TopScoresScanTests
 
         int[] open = Enumerable.Range(0, n).Where(j => excluded.Length == 0 || (excluded[j >> 6] >> j & 1) == 0).ToArray();
         var reference = new int[Math.Max(1, limit)];
-        int expected = RowSelector.SelectTopScores(open, row, 0, limit, reference, out _);
+        int expected = RowSelector.SelectTopScores(open, row, limit, reference, out _);
         return taken == expected && fast.AsSpan(0, taken).SequenceEqual(reference.AsSpan(0, expected))
             && eligible == row.Count(x => x != float.NegativeInfinity);
     }
