@@ -73,42 +73,13 @@ public static class HashRouter
     {
         int rows = sources.Rows;
         int columns = sources.Columns;
-        int[]? limits = options.SourceLimits;
         ulong seed = options.Seed;
         int[] routes = GC.AllocateUninitializedArray<int>(rows * k);
         var loads = new int[columns];
-        long active = 0;
-        object gate = new();
-        ParallelRows.For(rows, (long)rows * sources.WordsPerRow * 4, options.MaxDegreeOfParallelism, (from, to) =>
-        {
-            var pairs = new (ulong Hash, int Target)[Math.Max(1, columns)];
-            var localLoads = new int[columns];
-            long localActive = 0;
-            for (int i = from; i < to; i++)
-            {
-                int limit = limits is null ? k : limits[i];
-                Span<int> slots = routes.AsSpan(i * k, k);
-                int taken = SelectRow(sources.Row(i), PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, (ulong)i),
-                    limit, pairs, slots);
-                for (int t = 0; t < taken; t++)
-                {
-                    localLoads[slots[t]]++;
-                }
-
-                slots[taken..].Fill(-1);
-                localActive += taken;
-            }
-
-            lock (gate)
-            {
-                active += localActive;
-                for (int j = 0; j < columns; j++)
-                {
-                    loads[j] += localLoads[j];
-                }
-            }
-        });
-
+        long active = RowFill.Run(rows, columns, k, options.SourceLimits, (long)rows * sources.WordsPerRow * 4,
+            options.MaxDegreeOfParallelism, routes, loads, () => new (ulong Hash, int Target)[Math.Max(1, columns)],
+            (i, limit, slots, pairs) => SelectRow(sources.Row(i), PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, (ulong)i),
+                limit, pairs, slots));
         return new RoutingResult(rows, columns, k, routes, loads, null, active, 0, Stopwatch.GetElapsedTime(start));
     }
 

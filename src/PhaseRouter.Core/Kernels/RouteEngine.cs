@@ -85,44 +85,13 @@ internal static class RouteEngine
     private static long RouteUncapped(CandidateKernel kernel, int k, RouterOptions options, Memory<int> routes, int[] loads)
     {
         PhaseLayout layout = kernel.Layout;
-        int rows = layout.R;
         int columns = layout.C;
         ReadOnlyMemory<float>? scores = options.Scores;
-        int[]? limits = options.SourceLimits;
         ulong seed = options.Seed;
-        long active = 0;
-        object gate = new();
-        ParallelRows.For(rows, (long)rows * (k + 16), options.MaxDegreeOfParallelism, (from, to) =>
-        {
-            var buffer = new int[Math.Max(1, layout.MaxCandidates)];
-            var localLoads = new int[columns];
-            long localActive = 0;
-            for (int i = from; i < to; i++)
-            {
-                int limit = limits is null ? k : limits[i];
-                Span<int> slots = routes.Span.Slice(i * k, k);
-                int taken = scores is null
-                    ? RowSelector.SelectRandom(buffer.AsSpan(0, kernel.Enumerate(i, buffer)), limit, seed, i, slots)
-                    : TopScores(kernel, i, buffer, scores.Value.Span.Slice(i * columns, columns), limit, slots, out _);
-                for (int t = 0; t < taken; t++)
-                {
-                    localLoads[slots[t]]++;
-                }
-
-                slots[taken..].Fill(-1);
-                localActive += taken;
-            }
-
-            lock (gate)
-            {
-                active += localActive;
-                for (int j = 0; j < columns; j++)
-                {
-                    loads[j] += localLoads[j];
-                }
-            }
-        });
-        return active;
+        return RowFill.Run(layout.R, columns, k, options.SourceLimits, (long)layout.R * (k + 16), options.MaxDegreeOfParallelism,
+            routes, loads, () => new int[Math.Max(1, layout.MaxCandidates)], (i, limit, slots, buffer) => scores is null
+                ? RowSelector.SelectRandom(buffer.AsSpan(0, kernel.Enumerate(i, buffer)), limit, seed, i, slots)
+                : TopScores(kernel, i, buffer, scores.Value.Span.Slice(i * columns, columns), limit, slots, out _));
     }
 
     private static long RouteCapped(CandidateKernel kernel, int k, RouterOptions options, int[] capacities,
