@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -9,7 +9,7 @@ internal static class ParallelRows
     /// <summary>Work (in rough word operations) below which a job runs on the calling thread.</summary>
     private const long InlineWork = 1 << 18;
 
-    public static int ThreadCount(int maxDegreeOfParallelism) =>
+    private static int ThreadCount(int maxDegreeOfParallelism) =>
         maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
 
     public static void For(int rows, long work, int maxDegreeOfParallelism, Action<int, int> body)

@@ -146,16 +146,18 @@ internal static class RouteEngine
 
         long active = 0;
         long lost = 0;
+        Span<int> allRoutes = routes.Span;
+        ReadOnlySpan<float> allScores = scores is null ? default : scores.Value.Span;
         foreach (int i in order)
         {
             int limit = limits is null ? k : limits[i];
-            Span<int> slots = routes.Span.Slice(i * k, k);
+            Span<int> slots = allRoutes.Slice(i * k, k);
             int taken;
             int reachable;
             if (scores is not null)
             {
                 reachable = Math.Min(limit, eligibleCounts![i]);
-                taken = TakePreferred(slots, reachable, full) ? reachable : RankOpen(kernel, i, buffer, scores.Value.Span.Slice(i * columns, columns), limit, slots, full);
+                taken = TakePreferred(slots, reachable, full) ? reachable : RankOpen(kernel, i, buffer, allScores.Slice(i * columns, columns), limit, slots, full);
             }
             else
             {

@@ -28,8 +28,8 @@ public static partial class RoutingStatistics
         RouterOptions? options = null)
     {
         options ??= RouterOptions.Default;
-        int[] s = StatisticsChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = StatisticsChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
         StatisticsChecks.Samples(samples);
         StatisticsChecks.LawOptions(options);
         int rows = s.Length;
@@ -60,7 +60,7 @@ public static partial class RoutingStatistics
         for (int e = 0; e < ladder.Length; e++)
         {
             int k = ladder[e];
-            LoadExpectation law = LoadExpectation.Compute(s, t, k, StatisticsChecks.Limits(options, rows, k), options.PermuteRows);
+            LoadExpectation law = LoadExpectation.Compute(s, t, k, ArgumentChecks.Limits(options, rows, k), options.PermuteRows);
             LoadSamples loads = SampleMany(s, t, k, samples, seedBase, options);
             MonteCarloStats stats = MonteCarlo(loads, law.ExpectedLoad, law.IsExact);
             perK[e] = new KDistribution(k, stats.GlobalSkew, stats.TemporalSkew, law.GlobalSkew,

@@ -46,7 +46,7 @@ public static partial class RoutingStatistics
     public static MonteCarloStats MonteCarlo(BitMatrix sources, BitMatrix targets, int k, int samples,
         ulong seedBase = 0, RouterOptions? options = null)
     {
-        StatisticsChecks.Shapes(sources, targets);
+        ArgumentChecks.Shapes(sources, targets);
         return MonteCarlo(sources.RowDegrees(), targets.RowDegrees(), k, samples, seedBase, options);
     }
 

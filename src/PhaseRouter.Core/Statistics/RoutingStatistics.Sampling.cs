@@ -32,7 +32,7 @@ public static partial class RoutingStatistics
     {
         ArgumentNullException.ThrowIfNull(route);
         StatisticsChecks.Samples(samples);
-        StatisticsChecks.Parallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        ArgumentChecks.Parallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
 
         // Sample 0 runs alone first: it fixes the width and lets input errors surface as the router threw them.
         RoutingResult first = route(seedBase) ?? throw new ArgumentException("route returned null for sample 0.", nameof(route));
@@ -101,7 +101,7 @@ public static partial class RoutingStatistics
     public static LoadSamples SampleMany(BitMatrix sources, BitMatrix targets, int k, int samples, ulong seedBase = 0,
         RouterOptions? options = null)
     {
-        StatisticsChecks.Shapes(sources, targets);
+        ArgumentChecks.Shapes(sources, targets);
         return SampleMany(sources.RowDegrees(), targets.RowDegrees(), k, samples, seedBase, options);
     }
 
@@ -121,16 +121,16 @@ public static partial class RoutingStatistics
         RouterOptions? options = null)
     {
         options ??= RouterOptions.Default;
-        int[] s = StatisticsChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = StatisticsChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
-        StatisticsChecks.K(k);
+        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        ArgumentChecks.K(k);
         StatisticsChecks.LawOptions(options);
-        int[]? limits = StatisticsChecks.Limits(options, s.Length, k);
+        int[]? limits = ArgumentChecks.Limits(options, s.Length, k);
         return LoadExpectation.Compute(s, t, k, limits, options.PermuteRows);
     }
 
     private static LoadExpectation? LawFor(int[] s, int[] t, int k, RouterOptions options) =>
         StatisticsChecks.LawApplies(options)
-            ? LoadExpectation.Compute(s, t, k, StatisticsChecks.Limits(options, s.Length, k), options.PermuteRows)
+            ? LoadExpectation.Compute(s, t, k, ArgumentChecks.Limits(options, s.Length, k), options.PermuteRows)
             : null;
 }

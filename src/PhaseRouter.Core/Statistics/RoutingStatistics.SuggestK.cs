@@ -22,8 +22,8 @@ public static partial class RoutingStatistics
         BalanceMeasure measure = BalanceMeasure.GlobalSkew)
     {
         options ??= RouterOptions.Default;
-        int[] s = StatisticsChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = StatisticsChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
         int largest = kMax ?? Math.Max(1, MaxCandidates(s.Length, t));
         RouterOptions single = options;
         return SuggestK((k, seed) => Router.RouteDegrees(s, t, k, single with { Seed = seed, MaxDegreeOfParallelism = 1 }),
@@ -51,9 +51,9 @@ public static partial class RoutingStatistics
                 "targetSkew must be finite and at least 1 (skew is max/mean, never below 1).");
         }
 
-        StatisticsChecks.K(kMax, nameof(kMax));
+        ArgumentChecks.K(kMax, nameof(kMax));
         StatisticsChecks.Samples(samples);
-        StatisticsChecks.Parallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
+        ArgumentChecks.Parallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
         if (!Enum.IsDefined(measure))
         {
             throw new ArgumentOutOfRangeException(nameof(measure), measure, "measure is not a BalanceMeasure.");

@@ -19,9 +19,9 @@ public static partial class RoutingStatistics
         ReadOnlySpan<int> targetDegrees, int k, int? samples = null, double? confidence = null,
         RouterOptions? options = null)
     {
-        int[] s = StatisticsChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = StatisticsChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
-        StatisticsChecks.K(k);
+        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        ArgumentChecks.K(k);
         if (samples is { } n)
         {
             StatisticsChecks.Samples(n, nameof(samples));
@@ -105,7 +105,7 @@ public static partial class RoutingStatistics
     public static IReadOnlyList<RoutingWarning> ValidateRoutingInputs(BitMatrix sources, BitMatrix targets, int k,
         int? samples = null, double? confidence = null, RouterOptions? options = null)
     {
-        StatisticsChecks.Shapes(sources, targets);
+        ArgumentChecks.Shapes(sources, targets);
         return ValidateRoutingInputs(sources.RowDegrees(), targets.RowDegrees(), k, samples, confidence, options);
     }
 }

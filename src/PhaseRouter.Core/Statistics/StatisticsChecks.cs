@@ -6,10 +6,6 @@ namespace PhaseRouter.Statistics;
 /// </summary>
 internal static class StatisticsChecks
 {
-    public static int[] Degrees(ReadOnlySpan<int> degrees, int ring, string name) => ArgumentChecks.Degrees(degrees, ring, name);
-
-    public static void K(int k, string name = "k") => ArgumentChecks.K(k, name);
-
     public static void Samples(int samples, string name = "samples")
     {
         if (samples < 1)
@@ -18,9 +14,6 @@ internal static class StatisticsChecks
         }
     }
 
-    public static void Parallelism(int maxDegreeOfParallelism, string name) =>
-        ArgumentChecks.Parallelism(maxDegreeOfParallelism, name);
-
     public static void Confidence(double confidence, string name = "confidence")
     {
         if (!(confidence > 0 && confidence < 1))
@@ -28,8 +21,6 @@ internal static class StatisticsChecks
             throw new ArgumentOutOfRangeException(name, confidence, $"{name} must be in (0, 1).");
         }
     }
-
-    public static void Shapes(BitMatrix sources, BitMatrix targets) => ArgumentChecks.Shapes(sources, targets);
 
     /// <summary>
     /// The first-order law describes seed-derived permutations and random selection: scores, capacities and pinned
@@ -49,9 +40,6 @@ internal static class StatisticsChecks
                 name);
         }
     }
-
-    public static int[]? Limits(RouterOptions options, int rows, int k, string name = "options") =>
-        ArgumentChecks.Limits(options, rows, k, name);
 
     private static string Set(object? value) => value is null ? "unset" : "set";
 }
