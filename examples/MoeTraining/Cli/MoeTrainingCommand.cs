@@ -83,7 +83,7 @@ public sealed class MoeTrainingCommand
 
     private readonly Option<string?> _dataDir = new("--data-dir")
     {
-        Description = $"Directory of the Fashion-MNIST IDX files (.gz or plain); default {FashionMnistFiles.DefaultDirectory}.",
+        Description = $"Directory of the Fashion-MNIST IDX files (.gz or plain); default ${FashionMnistFiles.DirectoryVariable} when set, else {FashionMnistFiles.InstalledDirectory}.",
     };
 
     private readonly Option<string> _dataset = new("--dataset")

@@ -7,7 +7,22 @@ namespace PhaseRouter.Examples.MoeTraining.Data;
 public static class FashionMnistFiles
 {
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package installs the files.</summary>
-    public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";
+    public const string InstalledDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>
+    /// The environment variable that, when set to a non-empty path, replaces <see cref="InstalledDirectory"/> as the
+    /// default data directory (for a copy of the files elsewhere, or an empty folder to test the fallback).
+    /// </summary>
+    public const string DirectoryVariable = "PHASEROUTER_FASHION_MNIST_DIR";
+
+    /// <summary>
+    /// The directory read when no <c>--data-dir</c> is given: <see cref="DirectoryVariable"/> when set, else
+    /// <see cref="InstalledDirectory"/>.
+    /// </summary>
+    public static string DefaultDirectory =>
+        Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : InstalledDirectory;
 
     /// <summary>The command that installs the data set.</summary>
     public const string InstallHint = "sudo apt-get install dataset-fashion-mnist";

@@ -49,13 +49,14 @@ public sealed class TrainingIntegrationTests
     }
 
     [Fact]
-    public void RealFashionMnist_TinyModelLearnsAndCapacityHolds()
+    public void RealFashionMnistSlice_TinyModelLearnsAndCapacityHolds()
     {
-        var data = FashionMnistFiles.Load(RealFashionMnistTests.RequireInstalled(), trainLimit: 64 * 40, testLimit: 512);
+        // The repository's real slice: 1,000 training images in 40 batches of 25, 500 test images.
+        var data = FashionMnistFiles.Load(FashionMnistSlice.Directory);
         var observer = new RecordingObserver();
 
-        var phase = GateTrainer.Run(GateKind.Phase, Tiny(GateKind.Phase), data, observer);
-        var softmax = GateTrainer.Run(GateKind.Softmax, Tiny(GateKind.Softmax), data, observer);
+        var phase = GateTrainer.Run(GateKind.Phase, Tiny(GateKind.Phase) with { BatchSize = 25 }, data, observer);
+        var softmax = GateTrainer.Run(GateKind.Softmax, Tiny(GateKind.Softmax) with { BatchSize = 25 }, data, observer);
 
         AssertLearnsWithinCapacity(phase);
         AssertLearnsWithinCapacity(softmax);
