@@ -60,7 +60,7 @@ public static class SingleTestSuite
             metrics = Measure(n, k, context.Seed);
             step("routed and validated");
             JsonOutput.Save(Path.Combine(folder, "metrics.json"), metrics);
-            PipelineSuite.Write(context, Path.Combine(folder, "pipeline"), Math.Min(n, 96), Math.Min(k, Math.Min(n, 96)), step);
+            PipelineSuite.Write(context, Path.Combine(folder, "pipeline"), Math.Min(n, 64), Math.Min(k, Math.Min(n, 64)), step);
         });
 
         File.WriteAllText(Path.Combine(folder, "test.md"), Markdown(metrics!, context.Machine));

@@ -174,6 +174,8 @@ public static class VsHashSuite
 
         csv.Save(Path.Combine(folder, "two_phase_adversarial_results.csv"));
         var sb = new StringBuilder();
+        sb.AppendLine("# Adversarial two-phase test: phase router vs hash router").AppendLine();
+        sb.AppendLine($"Original figures (\"max load / skew\") from its docs/stress_test.md at N = {OriginalFigures.StressN:N0}.").AppendLine();
         sb.AppendLine(TwoPhaseTable(rows).ToString()).AppendLine();
         sb.Append(machine.ToMarkdown());
         File.WriteAllText(Path.Combine(folder, "two_phase_adversarial_results.md"), sb.ToString());
