@@ -43,12 +43,22 @@ public sealed class MarkdownTable
 
     /// <summary>A number with as many decimals as its size asks for (3 significant figures, at least 2 decimals below 100).</summary>
     /// <param name="value">The number.</param>
-    public static string Number(double value)
+    public static string Number(double value) => Number(value, value);
+
+    /// <summary><paramref name="value"/> with the decimals <see cref="Number(double)"/> would give <paramref name="scale"/> (e.g. a std beside its mean).</summary>
+    /// <param name="value">The number.</param>
+    /// <param name="scale">The number whose size sets the decimals.</param>
+    public static string Number(double value, double scale)
     {
-        double magnitude = Math.Abs(value);
+        double magnitude = Math.Abs(scale);
         string format = magnitude >= 1000 ? "0" : magnitude >= 100 ? "0.0" : magnitude >= 0.1 || magnitude == 0 ? "0.00" : "0.#####";
         return value.ToString(format, CultureInfo.InvariantCulture);
     }
+
+    /// <summary>"mean ± std", both with the mean's decimals.</summary>
+    /// <param name="mean">The mean.</param>
+    /// <param name="std">The standard deviation.</param>
+    public static string MeanStd(double mean, double std) => $"{Number(mean)} ± {Number(std, mean)}";
 
     /// <summary>ours / original, or "–" when either is missing or the original is 0.</summary>
     /// <param name="ours">Our figure.</param>

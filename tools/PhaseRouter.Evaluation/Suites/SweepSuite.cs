@@ -303,6 +303,6 @@ public static class SweepSuite
     private static string MeanStd(IEnumerable<double> values)
     {
         Aggregate a = Aggregate.Of(values);
-        return $"{MarkdownTable.Number(a.Mean)} ± {MarkdownTable.Number(a.Std)}";
+        return MarkdownTable.MeanStd(a.Mean, a.Std);
     }
 }
