@@ -12,7 +12,7 @@ public static class Charts
     public const int Height = 540;
 
     /// <summary>One series of a line chart: x, mean y, optional error (std) and whether it is a reference drawn dashed.</summary>
-    public sealed record Series(string Label, double[] X, double[] Y, double[]? Error = null, bool Reference = false);
+    public sealed record Series(string Label, double[] X, double[] Y, double[]? Error = null, bool Reference = false, int? ColorIndex = null);
 
     /// <summary>A line chart, optionally with log10 axes (values ≤ 0 are left out on a log axis).</summary>
     /// <param name="path">The PNG file.</param>
@@ -43,7 +43,7 @@ public static class Charts
             double[] ys = keep.Select(i => logY ? Math.Log10(line.Y[i]) : line.Y[i]).ToArray();
             var scatter = plot.Add.Scatter(xs, ys);
             scatter.LegendText = line.Label;
-            scatter.Color = palette.GetColor(s % 10);
+            scatter.Color = palette.GetColor((line.ColorIndex ?? s) % 10);
             scatter.LineWidth = 2;
             scatter.MarkerSize = line.Reference ? 6 : 8;
             if (line.Reference)

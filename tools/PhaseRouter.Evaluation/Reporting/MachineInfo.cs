@@ -31,8 +31,23 @@ public sealed record MachineInfo(
         - Logical CPUs: {LogicalCpus}
         - Total RAM: {TotalRamGb:0.##} GB
         - Runtime: {Runtime}
+        - Load average when written (1 / 5 / 15 min): {LoadAverage()}
 
         """;
+
+    /// <summary>/proc/loadavg's first three fields, or "unknown": how busy the machine was, since timings depend on it.</summary>
+    private static string LoadAverage()
+    {
+        const string loadAvg = "/proc/loadavg";
+        try
+        {
+            return File.Exists(loadAvg) ? string.Join(" / ", File.ReadAllText(loadAvg).Split(' ').Take(3)) : "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     private static string ReadCpuModel()
     {

@@ -20,7 +20,8 @@ public static class PipelineImages
     /// <summary>The PNG bytes of one titled matrix picture.</summary>
     /// <param name="matrix">The matrix; row 0 is drawn at the top.</param>
     /// <param name="title">The title.</param>
-    public static byte[] Render(BitMatrix matrix, string title)
+    /// <param name="caption">A line under the picture (e.g. the sizes).</param>
+    public static byte[] Render(BitMatrix matrix, string title, string caption)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         var cells = new double[matrix.Rows, matrix.Columns];
@@ -37,7 +38,7 @@ public static class PipelineImages
         heatmap.Colormap = new ScottPlot.Colormaps.GrayscaleReversed();
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
         plot.Title(title);
-        plot.XLabel($"column (0 … {matrix.Columns - 1})");
+        plot.XLabel($"column (0 … {matrix.Columns - 1});  {caption}");
         plot.YLabel($"row (0 at top … {matrix.Rows - 1})");
         plot.Axes.Margins(0, 0);
         return plot.GetImageBytes(Size, Size, ImageFormat.Png);

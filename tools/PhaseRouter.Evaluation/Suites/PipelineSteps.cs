@@ -69,16 +69,16 @@ public sealed record PipelineSteps(
     public IReadOnlyList<(string Name, string Title, BitMatrix Matrix)> Frames =>
     [
         ("01_S", "1. S: sources × targets (input)", Sources),
-        ("02_S_aligned", "2. S aligned: each row's ones moved left (only degrees remain)", SourcesAligned),
-        ("03_S_rotated", "3. S rotated: row i is an arc from φS_i, arcs tile the ring", SourcesRotated),
+        ("02_S_aligned", "2. S aligned: each row's ones moved left", SourcesAligned),
+        ("03_S_rotated", "3. S rotated: row i is an arc from φS_i", SourcesRotated),
         ("04_S_shuffled", "4. S shuffled: columns permuted by πS", SourcesShuffled),
         ("05_T", "5. T: targets × sources (input)", Targets),
         ("06_T_aligned", "6. T aligned", TargetsAligned),
         ("07_T_rotated", "7. T rotated: row j is an arc from φT_j", TargetsRotated),
         ("08_T_shuffled", "8. T shuffled: columns permuted by πT", TargetsShuffled),
-        ("09_T_final", "9. T final: T shuffled, transposed (sources × targets)", TargetsFinal),
+        ("09_T_final", "9. T final: T shuffled, transposed", TargetsFinal),
         ("10_candidates", "10. Candidates: S shuffled AND T final", Candidates),
-        ("11_routes", "11. Routes: at most k candidates per source", Routes),
+        ("11_routes", "11. Routes: ≤ k candidates per source", Routes),
     ];
 
     /// <summary>Row i has ones at ring positions <c>(φ_i + u) mod ring</c>, <c>0 ≤ u &lt; d_i</c>, φ the prefix sums of d.</summary>

@@ -43,7 +43,7 @@ public static class PipelineSuite
         var names = new List<string>();
         foreach ((string name, string title, BitMatrix matrix) in steps.Frames)
         {
-            byte[] png = PipelineImages.Render(matrix, $"{title}  (N = {n}, k = {k})");
+            byte[] png = PipelineImages.Render(matrix, title, $"N = {n}, k = {k}, seed {seed}");
             File.WriteAllBytes(Path.Combine(folder, name + ".png"), png);
             frames.Add(png);
             names.Add(name + ".png");
