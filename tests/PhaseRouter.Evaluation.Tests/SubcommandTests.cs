@@ -67,6 +67,16 @@ public class SubcommandTests
     }
 
     [Fact]
+    public async Task Sweep_WithoutLists_RunsTheQuickDefaults()
+    {
+        using var dir = new TempDirectory();
+        (int code, string error, _) = await Cli.Run("sweep", "--quick", "--out", dir.Path);
+        Assert.True(code == 0, error);
+        int configs = SweepSuite.QuickN.Sum(n => SweepSuite.QuickK.Count(k => k <= n));
+        Assert.Equal(1 + configs * SuiteSizes.Quick.SweepTrials, OutputFiles.Csv(dir.File("sweep/summary.csv")).Length);
+    }
+
+    [Fact]
     public async Task VsHash_WritesBothTests_WithTheOriginalsFiguresBeside()
     {
         using var dir = new TempDirectory();

@@ -128,7 +128,7 @@ public sealed class EvaluationCommand
         SetAction(command, (context, result) =>
         {
             SuiteSizes sizes = context.Quick ? SuiteSizes.Quick : SuiteSizes.Full;
-            return SweepSuite.Run(context, result.GetValue(ns) ?? [.. sizes.SweepN], result.GetValue(ks) ?? [.. sizes.SweepK],
+            return SweepSuite.Run(context, ListOr(result, ns, sizes.SweepN), ListOr(result, ks, sizes.SweepK),
                 result.GetValue(trials) ?? sizes.SweepTrials);
         });
         return command;
@@ -147,8 +147,8 @@ public sealed class EvaluationCommand
         {
             SuiteSizes sizes = context.Quick ? SuiteSizes.Quick : SuiteSizes.Full;
             int nv = result.GetValue(n) ?? sizes.VsHashN;
-            int[] single = result.GetValue(ks) ?? [.. sizes.VsHashK];
-            int[] twoPhase = result.GetValue(two) ?? (result.GetValue(ks) ?? [.. sizes.TwoPhaseK]);
+            int[] single = ListOr(result, ks, sizes.VsHashK);
+            int[] twoPhase = ListOr(result, two, ListOr(result, ks, sizes.TwoPhaseK));
             foreach (int k in single.Concat(twoPhase))
             {
                 KWithin(k, nv, "--k-values");
@@ -194,6 +194,10 @@ public sealed class EvaluationCommand
                 return UsageError;
             }
         });
+
+    /// <summary>The list given on the command line, or <paramref name="fallback"/> when the option is absent.</summary>
+    private static int[] ListOr(ParseResult result, Option<int[]?> option, IReadOnlyList<int> fallback) =>
+        result.GetResult(option) is { Implicit: false } && result.GetValue(option) is { Length: > 0 } given ? given : [.. fallback];
 
     private static int KWithin(int k, int n, string name) =>
         k <= n ? k : throw new ArgumentOutOfRangeException(name, k, $"{name} {k} is larger than N = {n}; a source has only N targets.");
