@@ -39,7 +39,15 @@ public static class PipelineImages
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
         plot.Title(title);
         plot.XLabel($"column (0 … {matrix.Columns - 1});  {caption}");
-        plot.YLabel($"row (0 at top … {matrix.Rows - 1})");
+        plot.YLabel("row (0 at the top)");
+
+        // The heatmap draws data row 0 at the top, on the cell centred at y = Rows − 1: label the ticks with row indices.
+        int last = matrix.Rows - 1;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            LabelFormatter = y => (last - y).ToString("0", System.Globalization.CultureInfo.InvariantCulture),
+        };
         plot.Axes.Margins(0, 0);
         return plot.GetImageBytes(Size, Size, ImageFormat.Png);
     }
