@@ -187,13 +187,14 @@ public static class VsHashSuite
 
     private static MarkdownTable TwoPhaseTable(IEnumerable<TwoPhaseRow> rows)
     {
-        var table = new MarkdownTable("k", "phase 2 max load", "phase 2 skew", "original", "hash 2 max load", "hash 2 skew", "original",
-            "phase ms (1+2)", "hash ms (1+2)");
+        var table = new MarkdownTable("k", "phase 2 max load", "phase 2 skew", "original", "ratio", "hash 2 max load", "hash 2 skew", "original",
+            "ratio", "phase ms (1+2)", "hash ms (1+2)");
         foreach (TwoPhaseRow r in rows)
         {
             TwoPhaseFigure? o = OriginalFigures.TwoPhase.FirstOrDefault(f => f.K == r.K);
             table.Add(r.K, r.PhasePhase2.Max, r.PhasePhase2.Skew, o is null ? null : $"{o.PhaseMaxLoad} / {o.PhaseSkew:0.00}",
-                r.HashPhase2.Max, r.HashPhase2.Skew, o is null ? null : $"{o.HashMaxLoad} / {o.HashSkew:0.00}",
+                MarkdownTable.Ratio(r.PhasePhase2.Skew, o?.PhaseSkew), r.HashPhase2.Max, r.HashPhase2.Skew,
+                o is null ? null : $"{o.HashMaxLoad} / {o.HashSkew:0.00}", MarkdownTable.Ratio(r.HashPhase2.Skew, o?.HashSkew),
                 r.PhaseMs1 + r.PhaseMs2, r.HashMs1 + r.HashMs2);
         }
 
@@ -225,7 +226,7 @@ public static class VsHashSuite
             "[single_phase_routing_time.png](../plots/single_phase_routing_time.png).").AppendLine();
         sb.AppendLine("## Two-phase adversarial test").AppendLine();
         sb.AppendLine("Phase 1 routes uniform k-regular inputs; phase 2's S gives every source one of 128 shared column sets chosen by " +
-            "the sum of its phase-1 routes (the original's construction), T2 is uniform. Original figures are \"max load / skew\".").AppendLine();
+            "the sum of its phase-1 routes (the original's construction), T2 is uniform. Original figures are \"max load / skew\"; ratios compare the skews.").AppendLine();
         sb.AppendLine(TwoPhaseTable(results.TwoPhaseAdversarial).ToString());
         sb.AppendLine("Phase-2 histograms: `../plots/phase2_column_load_k*__{phase,hash}_router__N*.png`; time vs k: " +
             "[phase1_plus_phase2_routing_time.png](../plots/phase1_plus_phase2_routing_time.png).").AppendLine();
