@@ -5,21 +5,23 @@ using PhaseRouter.Kernels;
 namespace PhaseRouter.Baselines;
 
 /// <summary>
-/// The original library's hash baseline: each source takes up to k of its own valid targets (the ones of its row of
-/// S) by a keyed hash, with no balancing at all. It returns the same <see cref="RoutingResult"/> as
+/// The original library's hash baseline: source i takes up to k of its candidates
+/// <c>{ j : S[i][j] = 1 and T[j][i] = 1 }</c> (the pairs both sides accept; the original writes <c>S[i] &amp; T[i]</c> for
+/// its square matrices) by a keyed hash, with no balancing at all. It returns the same <see cref="RoutingResult"/> as
 /// <see cref="Router"/>, so every statistic runs on both.
 /// </summary>
 /// <remarks>
 /// The hash of the pair <c>(i, j)</c> under a seed is
 /// <c>SplitMix64.Mix(PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, i) ^ j)</c>; source <c>i</c> keeps the
-/// k valid targets with the smallest hashes (ties, which need a 64-bit collision, to the lower target) and stores
-/// them in ascending target order. The routes depend only on S, k, the seed and the source limits, never on the
-/// thread count.
+/// k candidates with the smallest hashes (ties, which need a 64-bit collision, to the lower target) and stores
+/// them in ascending target order. The routes depend only on S, T, k, the seed and the source limits, never on the
+/// thread count. With T all ones the candidates are S's row, so the baseline then routes within each source's own row.
 /// </remarks>
 public static class HashRouter
 {
-    /// <summary>Routes every source to up to k of the targets its row of <paramref name="sources"/> marks valid.</summary>
+    /// <summary>Routes every source to up to k of the targets both S and T accept for it.</summary>
     /// <param name="sources">S, <c>R × C</c>: the ones of row i are the targets source i may use.</param>
+    /// <param name="targets">T, <c>C × R</c>: the ones of row j are the sources target j accepts.</param>
     /// <param name="k">The fan-out bound, at least 1.</param>
     /// <param name="options">
     /// Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>. The baseline honours
@@ -28,28 +30,9 @@ public static class HashRouter
     /// <see cref="RouterOptions.Kernel"/> do not apply and are ignored.
     /// </param>
     /// <exception cref="ArgumentException">
-    /// k is below 1, an option is invalid, or the options ask for scores, target capacities or explicit permutations,
-    /// which the baseline does not implement.
+    /// The shapes do not match, k is below 1, an option is invalid, or the options ask for scores, target capacities or
+    /// explicit permutations, which the baseline does not implement.
     /// </exception>
-    public static RoutingResult Route(BitMatrix sources, int k, RouterOptions? options = null)
-    {
-        long start = Stopwatch.GetTimestamp();
-        ArgumentNullException.ThrowIfNull(sources);
-        options ??= RouterOptions.Default;
-        Validate(sources.Rows, k, options);
-        return Run(sources, k, options, start);
-    }
-
-    /// <summary>
-    /// The same routes as <see cref="Route(BitMatrix, int, RouterOptions?)"/>, with the signature of
-    /// <see cref="Router.Route(BitMatrix, BitMatrix, int, RouterOptions?)"/>: the target matrix is checked for shape
-    /// and otherwise ignored, since the baseline does not balance.
-    /// </summary>
-    /// <param name="sources">S, <c>R × C</c>.</param>
-    /// <param name="targets">T, <c>C × R</c>; only its shape is used.</param>
-    /// <param name="k">The fan-out bound, at least 1.</param>
-    /// <param name="options">Seed and options, as for <see cref="Route(BitMatrix, int, RouterOptions?)"/>.</param>
-    /// <exception cref="ArgumentException">The shapes do not match, or as for <see cref="Route(BitMatrix, int, RouterOptions?)"/>.</exception>
     public static RoutingResult Route(BitMatrix sources, BitMatrix targets, int k, RouterOptions? options = null)
     {
         long start = Stopwatch.GetTimestamp();
@@ -57,7 +40,9 @@ public static class HashRouter
 
         options ??= RouterOptions.Default;
         Validate(sources.Rows, k, options);
-        return Run(sources, k, options, start);
+
+        // Row i of Tᵀ marks the targets that accept source i, so Cand_i is a word-wise AND of two rows.
+        return Run(sources, targets.Transpose(), k, options, start);
     }
 
     /// <summary>The keyed hash of the pair (source, target) under a seed; smaller hashes are preferred.</summary>
@@ -69,7 +54,7 @@ public static class HashRouter
 
     private static ulong Mix(ulong rowKey, int target) => SplitMix64.Mix(rowKey ^ (ulong)(uint)target);
 
-    private static RoutingResult Run(BitMatrix sources, int k, RouterOptions options, long start)
+    private static RoutingResult Run(BitMatrix sources, BitMatrix acceptedBy, int k, RouterOptions options, long start)
     {
         int rows = sources.Rows;
         int columns = sources.Columns;
@@ -78,19 +63,19 @@ public static class HashRouter
         var loads = new int[columns];
         long active = RowFill.Run(rows, columns, k, options.SourceLimits, (long)rows * sources.WordsPerRow * 4,
             options.MaxDegreeOfParallelism, routes, loads, () => new (ulong Hash, int Target)[Math.Max(1, columns)],
-            (i, limit, slots, pairs) => SelectRow(sources.Row(i), PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, (ulong)i),
+            (i, limit, slots, pairs) => SelectRow(sources.Row(i), acceptedBy.Row(i), PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, (ulong)i),
                 limit, pairs, slots));
         return new RoutingResult(rows, columns, k, routes, loads, null, active, 0, Stopwatch.GetElapsedTime(start));
     }
 
-    /// <summary>The <paramref name="limit"/> valid targets of one row with the smallest hashes, written ascending.</summary>
-    private static int SelectRow(ReadOnlySpan<ulong> row, ulong rowKey, int limit, (ulong Hash, int Target)[] pairs,
+    /// <summary>The <paramref name="limit"/> candidates of one row with the smallest hashes, written ascending.</summary>
+    private static int SelectRow(ReadOnlySpan<ulong> row, ReadOnlySpan<ulong> accepted, ulong rowKey, int limit, (ulong Hash, int Target)[] pairs,
         Span<int> destination)
     {
         int count = 0;
         for (int w = 0; w < row.Length; w++)
         {
-            ulong bits = row[w];
+            ulong bits = row[w] & accepted[w];
             while (bits != 0)
             {
                 int j = (w << 6) + BitOperations.TrailingZeroCount(bits);
@@ -101,7 +86,7 @@ public static class HashRouter
 
         if (count <= limit)
         {
-            // Every valid target fits; they were collected in ascending order.
+            // Every candidate fits; they were collected in ascending order.
             for (int c = 0; c < count; c++)
             {
                 destination[c] = pairs[c].Target;

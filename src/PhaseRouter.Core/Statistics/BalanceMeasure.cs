@@ -6,6 +6,6 @@ public enum BalanceMeasure
     /// <summary><see cref="MonteCarloStats.GlobalSkew"/>: the largest seed-averaged load over the mean of them.</summary>
     GlobalSkew = 0,
 
-    /// <summary><see cref="MonteCarloStats.TemporalSkew"/>: per call, the largest load over the mean load, averaged over calls.</summary>
-    TemporalSkew = 1,
+    /// <summary><see cref="MonteCarloStats.MeanCallSkew"/>: per call, the largest load over the mean load, averaged over calls.</summary>
+    MeanCallSkew = 1,
 }

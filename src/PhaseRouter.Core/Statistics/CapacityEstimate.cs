@@ -16,6 +16,13 @@ public sealed record CapacityEstimate
     /// <summary>Per target, the empirical p-quantile of its load (MathNet R1): in at least a fraction p of the samples the load was at or below it.</summary>
     public required IReadOnlyList<int> RequiredCapacity { get; init; }
 
+    /// <summary>
+    /// Per target, the p-th percentile of its load by linear interpolation between order statistics (numpy's default
+    /// <c>np.percentile</c>, MathNet R7): the original's <c>required_capacity</c>, which may be fractional. Compare
+    /// <see cref="RequiredCapacity"/>, always an observed load.
+    /// </summary>
+    public required IReadOnlyList<double> LinearRequiredCapacity { get; init; }
+
     /// <summary>Per target, the mean load over samples.</summary>
     public required IReadOnlyList<double> MeanLoad { get; init; }
 

@@ -3,7 +3,7 @@ namespace PhaseRouter.Statistics;
 /// <summary>Theory against observation for one fan-out bound, in a <see cref="DistributionAnalysis"/>.</summary>
 /// <param name="K">The fan-out bound.</param>
 /// <param name="GlobalSkew">Observed <see cref="MonteCarloStats.GlobalSkew"/>.</param>
-/// <param name="TemporalSkew">Observed <see cref="MonteCarloStats.TemporalSkew"/>.</param>
+/// <param name="MeanCallSkew">Observed <see cref="MonteCarloStats.MeanCallSkew"/>.</param>
 /// <param name="ExpectedGlobalSkew">The global skew of the exact expected loads (<see cref="LoadExpectation.GlobalSkew"/>), the limit of many seeds.</param>
 /// <param name="ObservedRouteDensity">Filled slots per call over R·C, averaged over samples.</param>
 /// <param name="ExpectedRouteDensity">The exact expectation of the same: <c>Σ_j E[load_j] / (R·C)</c>.</param>
@@ -13,7 +13,7 @@ namespace PhaseRouter.Statistics;
 public sealed record KDistribution(
     int K,
     double GlobalSkew,
-    double TemporalSkew,
+    double MeanCallSkew,
     double ExpectedGlobalSkew,
     double ObservedRouteDensity,
     double ExpectedRouteDensity,

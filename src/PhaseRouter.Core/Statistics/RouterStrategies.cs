@@ -40,14 +40,16 @@ public static class RouterStrategies
         return Phase(sources.RowDegrees(), targets.RowDegrees(), k, options);
     }
 
-    /// <summary>The hash baseline (<see cref="HashRouter.Route(BitMatrix, int, RouterOptions?)"/>).</summary>
-    /// <param name="sources">S, <c>R × C</c>: each source's valid targets.</param>
+    /// <summary>The hash baseline (<see cref="HashRouter.Route(BitMatrix, BitMatrix, int, RouterOptions?)"/>).</summary>
+    /// <param name="sources">S, <c>R × C</c>: the targets each source may use.</param>
+    /// <param name="targets">T, <c>C × R</c>: the sources each target accepts; transposed once per call.</param>
     /// <param name="k">The fan-out bound, at least 1.</param>
     /// <param name="options">Options, as for <see cref="Phase(ReadOnlySpan{int}, ReadOnlySpan{int}, int, RouterOptions?)"/>.</param>
-    public static Func<ulong, RoutingResult> Hash(BitMatrix sources, int k, RouterOptions? options = null)
+    /// <exception cref="ArgumentException">The shapes do not match.</exception>
+    public static Func<ulong, RoutingResult> Hash(BitMatrix sources, BitMatrix targets, int k, RouterOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentChecks.Shapes(sources, targets);
         RouterOptions single = (options ?? RouterOptions.Default) with { MaxDegreeOfParallelism = 1 };
-        return seed => HashRouter.Route(sources, k, single with { Seed = seed });
+        return seed => HashRouter.Route(sources, targets, k, single with { Seed = seed });
     }
 }

@@ -32,6 +32,7 @@ public static partial class RoutingStatistics
         }
 
         var required = new int[columns];
+        var linear = new double[columns];
         var mean = new double[columns];
         var meanCapacity = new int[columns];
         var headroom = new double[columns];
@@ -43,6 +44,7 @@ public static partial class RoutingStatistics
             double[] column = samples.TargetLoads(j);
             mean[j] = ArrayStatistics.Mean(column);
             required[j] = (int)ArrayStatistics.QuantileCustomInplace(column, confidence, QuantileDefinition.R1);
+            linear[j] = ArrayStatistics.QuantileCustomInplace(column, confidence, QuantileDefinition.R7);
             meanCapacity[j] = (int)Math.Ceiling(mean[j]);
             headroom[j] = required[j] - mean[j];
             utilisation[j] = required[j] > 0 ? mean[j] / required[j] : 1.0;
@@ -104,6 +106,7 @@ public static partial class RoutingStatistics
             Confidence = confidence,
             Samples = n,
             RequiredCapacity = required,
+            LinearRequiredCapacity = linear,
             MeanLoad = mean,
             MeanCapacity = meanCapacity,
             Headroom = headroom,

@@ -62,8 +62,8 @@ public static partial class RoutingStatistics
             int k = ladder[e];
             LoadExpectation law = LoadExpectation.Compute(s, t, k, ArgumentChecks.Limits(options, rows, k), options.PermuteRows);
             LoadSamples loads = SampleMany(s, t, k, samples, seedBase, options);
-            MonteCarloStats stats = MonteCarlo(loads, law.ExpectedLoad, law.IsExact);
-            perK[e] = new KDistribution(k, stats.GlobalSkew, stats.TemporalSkew, law.GlobalSkew,
+            MonteCarloStats stats = MonteCarlo(loads, law.ExpectedLoad, law.IsExact, t);
+            perK[e] = new KDistribution(k, stats.GlobalSkew, stats.MeanCallSkew, law.GlobalSkew,
                 cells > 0 ? stats.MeanActiveRoutes / cells : 0, cells > 0 ? law.ExpectedActiveRoutes / cells : 0,
                 stats.MaxRelativeError, law.IsExact, ChiSquareFit(loads, law));
         }

@@ -63,8 +63,8 @@ public static partial class RoutingStatistics
         KEvaluation Evaluate(int k)
         {
             MonteCarloStats stats = MonteCarlo(SampleMany(seed => route(k, seed), samples, seedBase, maxDegreeOfParallelism));
-            double skew = measure == BalanceMeasure.GlobalSkew ? stats.GlobalSkew : stats.TemporalSkew;
-            var evaluation = new KEvaluation(k, stats.GlobalSkew, stats.TemporalSkew, skew <= targetSkew);
+            double skew = measure == BalanceMeasure.GlobalSkew ? stats.GlobalSkew : stats.MeanCallSkew;
+            var evaluation = new KEvaluation(k, stats.GlobalSkew, stats.MeanCallSkew, skew <= targetSkew);
             evaluated[k] = evaluation;
             return evaluation;
         }
@@ -124,7 +124,7 @@ public static partial class RoutingStatistics
     }
 
     private static double Measured(KEvaluation evaluation, BalanceMeasure measure) =>
-        measure == BalanceMeasure.GlobalSkew ? evaluation.GlobalSkew : evaluation.TemporalSkew;
+        measure == BalanceMeasure.GlobalSkew ? evaluation.GlobalSkew : evaluation.MeanCallSkew;
 
     /// <summary><c>min(C, ⌈Σt/R⌉)</c>, the most candidates any source can have (0 without sources).</summary>
     private static int MaxCandidates(int rows, int[] targetDegrees)

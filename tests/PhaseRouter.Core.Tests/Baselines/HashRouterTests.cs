@@ -9,16 +9,16 @@ namespace PhaseRouter.Core.Tests.Baselines;
 public class HashRouterTests
 {
     [Property(MaxTest = 100)]
-    public bool Routes_AreTheKValidTargetsWithSmallestHashes_Ascending(int seed)
+    public bool Routes_AreTheKCandidatesWithSmallestHashes_Ascending(int seed)
     {
         var p = Problem.Random(seed);
-        RoutingResult result = HashRouter.Route(p.SourceMatrix, p.K, new RouterOptions { Seed = p.Seed });
+        RoutingResult result = HashRouter.Route(p.SourceMatrix, p.TargetMatrix, p.K, new RouterOptions { Seed = p.Seed });
         long active = 0;
         var loads = new int[p.C];
         for (int i = 0; i < p.R; i++)
         {
-            // Brute force: all valid targets by (hash, index), the first k, ascending.
-            int[] expected = Enumerable.Range(0, p.C).Where(j => p.S[i, j])
+            // Brute force: the candidates S[i][j] = 1 and T[j][i] = 1 by (hash, index), the first k, ascending.
+            int[] expected = Enumerable.Range(0, p.C).Where(j => p.S[i, j] && p.T[j, i])
                 .OrderBy(j => HashRouter.Hash(p.Seed, i, j)).ThenBy(j => j).Take(p.K).Order().ToArray();
             int[] slots = result.RoutesOf(i).ToArray();
             if (!slots.Take(expected.Length).SequenceEqual(expected) || slots.Skip(expected.Length).Any(x => x != -1))
@@ -41,27 +41,50 @@ public class HashRouterTests
     public void Routes_AreReproducible_AndIndependentOfThreads()
     {
         BitMatrix s = StructuredInputs.Get("band");
-        int[] one = HashRouter.Route(s, 5, new RouterOptions { Seed = 11, MaxDegreeOfParallelism = 1 }).ToArray();
-        int[] all = HashRouter.Route(s, 5, new RouterOptions { Seed = 11 }).ToArray();
-        int[] again = HashRouter.Route(s, s.Transpose(), 5, new RouterOptions { Seed = 11, MaxDegreeOfParallelism = 2 }).ToArray();
-        int[] other = HashRouter.Route(s, 5, new RouterOptions { Seed = 12 }).ToArray();
+        BitMatrix t = StructuredInputs.Get("checkerboard").Transpose();
+        int[] one = HashRouter.Route(s, t, 5, new RouterOptions { Seed = 11, MaxDegreeOfParallelism = 1 }).ToArray();
+        int[] all = HashRouter.Route(s, t, 5, new RouterOptions { Seed = 11 }).ToArray();
+        int[] again = HashRouter.Route(s, t, 5, new RouterOptions { Seed = 11, MaxDegreeOfParallelism = 2 }).ToArray();
+        int[] other = HashRouter.Route(s, t, 5, new RouterOptions { Seed = 12 }).ToArray();
         Assert.Equal(one, all);
         Assert.Equal(one, again);
         Assert.NotEqual(one, other);
     }
 
     [Fact]
-    public void Routes_MatchGoldenHash()
+    public void Routes_WithTargetsAcceptingEverySource_MatchGoldenHash()
     {
-        // Pins the keyed hash (PhaseRandom.HashDomain streams) across versions and machines.
-        RoutingResult result = HashRouter.Route(StructuredInputs.Get("checkerboard"), 7, new RouterOptions { Seed = 2024 });
-        ulong h = 14695981039346656037UL;
-        foreach (int r in result.Routes)
-        {
-            h = (h ^ (uint)r) * 1099511628211UL;
-        }
+        // Pins the keyed hash (PhaseRandom.HashDomain streams) across versions and machines. With T all ones the
+        // candidates are S's rows, which is what the baseline took before T was intersected: the checksum is unchanged.
+        BitMatrix s = StructuredInputs.Get("checkerboard");
+        RoutingResult result = HashRouter.Route(s, StructuredInputs.AllOnes(s.Columns, s.Rows), 7, new RouterOptions { Seed = 2024 });
+        Assert.Equal(GoldenChecksumAllAccepting, Checksum(result));
+    }
 
-        Assert.Equal(GoldenChecksum, h);
+    [Fact]
+    public void Routes_WithIntersectedCandidates_MatchGoldenHash()
+    {
+        // Pins the intersection S[i][j] ∧ T[j][i] as well as the hash: T here rejects about half of the pairs.
+        BitMatrix s = StructuredInputs.Get("checkerboard");
+        BitMatrix t = StructuredInputs.Get("band").Transpose();
+        RoutingResult result = HashRouter.Route(s, t, 7, new RouterOptions { Seed = 2024 });
+        Assert.Equal(GoldenChecksumIntersected, Checksum(result));
+    }
+
+    [Fact]
+    public void Candidates_AreTheIntersection_NotSourceRowsAlone()
+    {
+        // Source 0 may use targets {0, 1, 2}; only target 2 accepts it. The S-only rule would pick among all three.
+        var s = new bool[2, 3];
+        s[0, 0] = s[0, 1] = s[0, 2] = true;
+        s[1, 0] = true;
+        var t = new bool[3, 2];
+        t[2, 0] = true;
+        t[0, 1] = true;
+        RoutingResult result = HashRouter.Route(BitMatrix.FromDense(s), BitMatrix.FromDense(t), 3, new RouterOptions { Seed = 5 });
+        Assert.Equal([2, -1, -1], result.RoutesOf(0).ToArray());
+        Assert.Equal([0, -1, -1], result.RoutesOf(1).ToArray());
+        Assert.Equal(2, result.ActiveRoutes);
     }
 
     [Fact]
@@ -69,7 +92,7 @@ public class HashRouterTests
     {
         BitMatrix s = StructuredInputs.AllOnes(40, 30);
         int[] limits = Enumerable.Range(0, 40).Select(i => i % 4).ToArray();
-        RoutingResult result = HashRouter.Route(s, 3, new RouterOptions { Seed = 3, SourceLimits = limits });
+        RoutingResult result = HashRouter.Route(s, StructuredInputs.AllOnes(30, 40), 3, new RouterOptions { Seed = 3, SourceLimits = limits });
         for (int i = 0; i < 40; i++)
         {
             Assert.Equal(limits[i], result.RoutesOf(i).ToArray().Count(j => j >= 0));
@@ -80,15 +103,16 @@ public class HashRouterTests
     public void BadInputs_AreRejected_NamingTheParameter()
     {
         BitMatrix s = StructuredInputs.AllOnes(4, 3);
-        Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => HashRouter.Route(s, 0)).ParamName);
+        BitMatrix t = StructuredInputs.AllOnes(3, 4);
+        Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => HashRouter.Route(s, t, 0)).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() =>
-            HashRouter.Route(s, 1, new RouterOptions { Scores = new float[12] })).ParamName);
+            HashRouter.Route(s, t, 1, new RouterOptions { Scores = new float[12] })).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentException>(() =>
-            HashRouter.Route(s, 1, new RouterOptions { TargetCapacities = [1, 1, 1] })).ParamName);
+            HashRouter.Route(s, t, 1, new RouterOptions { TargetCapacities = [1, 1, 1] })).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            HashRouter.Route(s, 1, new RouterOptions { SourceLimits = [0, 1, 2, 0] })).ParamName);
+            HashRouter.Route(s, t, 1, new RouterOptions { SourceLimits = [0, 1, 2, 0] })).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            HashRouter.Route(s, 1, new RouterOptions { MaxDegreeOfParallelism = 0 })).ParamName);
+            HashRouter.Route(s, t, 1, new RouterOptions { MaxDegreeOfParallelism = 0 })).ParamName);
         Assert.Equal("targets", Assert.Throws<ArgumentException>(() =>
             HashRouter.Route(s, StructuredInputs.AllOnes(4, 3), 1)).ParamName);
     }
@@ -110,8 +134,9 @@ public class HashRouterTests
         const int k = 16;
         const int samples = 96;
         BitMatrix s = StructuredInputs.Get(shape);
-        MonteCarloStats hash = RoutingStatistics.MonteCarlo(RoutingStatistics.SampleMany(RouterStrategies.Hash(s, k), samples, 1));
-        MonteCarloStats phase = RoutingStatistics.MonteCarlo(s, StructuredInputs.AllOnes(StructuredInputs.N, StructuredInputs.N), k, samples, 1);
+        BitMatrix everySource = StructuredInputs.AllOnes(StructuredInputs.N, StructuredInputs.N);
+        MonteCarloStats hash = RoutingStatistics.MonteCarlo(RoutingStatistics.SampleMany(RouterStrategies.Hash(s, everySource, k), samples, 1));
+        MonteCarloStats phase = RoutingStatistics.MonteCarlo(s, everySource, k, samples, 1);
 
         // Both route exactly min(k, s_i) per source (with T all ones, Cand_i is source i's whole arc of s_i targets),
         // so the totals agree and only the balance differs.
@@ -123,5 +148,22 @@ public class HashRouterTests
         }
     }
 
-    private const ulong GoldenChecksum = 15848789937461998370UL;
+    private const ulong GoldenChecksumAllAccepting = 15848789937461998370UL;
+
+    private const ulong GoldenChecksumIntersected = 16296371195676750672UL;
+
+    private static ulong Checksum(RoutingResult result)
+    {
+        // FNV-1a over the padded routes, row by row.
+        ulong h = 14695981039346656037UL;
+        for (int i = 0; i < result.Sources; i++)
+        {
+            foreach (int r in result.RoutesOf(i))
+            {
+                h = (h ^ (uint)r) * 1099511628211UL;
+            }
+        }
+
+        return h;
+    }
 }

@@ -11,6 +11,8 @@ public class CapacityEstimateTests
         int[][] rows = Enumerable.Range(1, 10).Select(x => new[] { x, 3 }).ToArray();
         CapacityEstimate estimate = RoutingStatistics.EstimateCapacity(LoadSamples.FromLoads(rows), 0.9);
         Assert.Equal([9, 3], estimate.RequiredCapacity); // R1: the ⌈0.9·10⌉-th smallest load
+        Assert.Equal(9.1, estimate.LinearRequiredCapacity[0], 12); // numpy: index 0.9·(10 − 1) = 8.1 between 9 and 10
+        Assert.Equal(3.0, estimate.LinearRequiredCapacity[1], 12);
         Assert.Equal([5.5, 3.0], estimate.MeanLoad);
         Assert.Equal([6, 3], estimate.MeanCapacity);
         Assert.Equal([3.5, 0.0], estimate.Headroom);

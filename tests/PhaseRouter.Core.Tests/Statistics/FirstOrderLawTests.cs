@@ -31,14 +31,14 @@ public class FirstOrderLawTests
             // variance), or the sample variance if larger, bounds the spread of the seed average.
             double[] p = s.Select(si => (double)si * t[j] / (columns * rows)).ToArray();
             double ideal = p.Sum();
-            double variance = Math.Max(p.Sum(q => q * (1 - q)), stats.StdLoad[j] * stats.StdLoad[j]);
+            double variance = Math.Max(p.Sum(q => q * (1 - q)), stats.SampleStdLoad[j] * stats.SampleStdLoad[j]);
             double tolerance = z * Math.Sqrt(variance / samples);
-            Assert.Equal(ideal, stats.IdealMean![j], 9);
+            Assert.Equal(ideal, stats.ExpectedLoad![j], 9);
             Assert.True(Math.Abs(stats.MeanLoad[j] - ideal) <= tolerance,
                 $"target {j}: mean {stats.MeanLoad[j]:F4}, ideal {ideal:F4}, tolerance {tolerance:F4}");
         }
 
-        Assert.True(stats.IdealIsExact);
+        Assert.True(stats.ExpectedIsExact);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class FirstOrderLawTests
         double z = Tolerances.Z(columns);
         for (int j = 0; j < columns; j++)
         {
-            double variance = Math.Max(law.LoadLaw(j).Variance, stats.StdLoad[j] * stats.StdLoad[j]);
+            double variance = Math.Max(law.LoadLaw(j).Variance, stats.SampleStdLoad[j] * stats.SampleStdLoad[j]);
             double tolerance = z * Math.Sqrt(variance / samples);
             Assert.True(Math.Abs(stats.MeanLoad[j] - law.ExpectedLoad[j]) <= tolerance,
                 $"target {j}: mean {stats.MeanLoad[j]:F4}, law {law.ExpectedLoad[j]:F4}, tolerance {tolerance:F4}");

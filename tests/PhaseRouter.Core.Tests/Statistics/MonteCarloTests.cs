@@ -30,24 +30,53 @@ public class MonteCarloTests
     [Fact]
     public void MonteCarlo_FollowsItsDefinitions()
     {
-        // Three calls over three targets.
+        // Three calls over three targets; per target the loads are [4, 0, 2], [0, 2, 2] and [2, 4, 2].
         LoadSamples samples = LoadSamples.FromLoads([[4, 0, 2], [0, 2, 4], [2, 2, 2]]);
-        MonteCarloStats stats = RoutingStatistics.MonteCarlo(samples, [2.0, 1.0, 0.0]);
+        MonteCarloStats stats = RoutingStatistics.MonteCarlo(samples, [2.0, 1.0, 0.0], [1, 1, 2]);
         Assert.Equal([2.0, 4.0 / 3, 8.0 / 3], stats.MeanLoad.ToArray(), new Near());
-        Assert.Equal([2.0, Math.Sqrt(4.0 / 3), Math.Sqrt(4.0 / 3)], stats.StdLoad.ToArray(), new Near());
-        Assert.Equal([4.0, 2.0, 4.0], stats.P95Load);
+
+        // The original's figures (numpy): population std, linear-interpolation percentile (index 0.95·(n − 1) = 1.9),
+        // temporal skew max/mean per target.
+        Assert.Equal([Math.Sqrt(8.0 / 3), Math.Sqrt(8.0 / 9), Math.Sqrt(8.0 / 9)], stats.StdLoad.ToArray(), new Near());
+        Assert.Equal([2 + 0.9 * 2, 2.0, 2 + 0.9 * 2], stats.P95Load.ToArray(), new Near());
+        Assert.Equal([4 / 2.0, 2 / (4.0 / 3), 4 / (8.0 / 3)], stats.TemporalSkew.ToArray(), new Near());
+        Assert.Equal(8.0 / 3 / 2.0, stats.GlobalSkew, 12);
+
+        // The original's ideal mean: the routed mass 6 shared in proportion to t = [1, 1, 2].
+        Assert.Equal([1.5, 1.5, 3.0], stats.IdealMean!.ToArray(), new Near());
+        Assert.Equal([0.5, -1.0 / 6, -1.0 / 3], stats.Bias!.ToArray(), new Near());
+        Assert.Equal([1.0 / 3, -1.0 / 9, -1.0 / 9], stats.RelativeError!.ToArray(), new Near());
+
+        // This library's figures: unbiased std, observed-load quantile, mean per-call skew, the given expectation.
+        Assert.Equal([2.0, Math.Sqrt(4.0 / 3), Math.Sqrt(4.0 / 3)], stats.SampleStdLoad.ToArray(), new Near());
+        Assert.Equal([4.0, 2.0, 4.0], stats.P95LoadObserved);
         Assert.Equal([4, 2, 4], stats.MaxLoad);
         Assert.Equal(4, stats.PeakLoad);
         Assert.Equal((4 + 4 + 2) / 3.0, stats.MeanPeakLoad, 12);
         Assert.Equal(6, stats.MeanActiveRoutes);
-        Assert.Equal((4 / 2.0 + 4 / 2.0 + 2 / 2.0) / 3, stats.TemporalSkew, 12);
-        Assert.Equal(8.0 / 3 / 2.0, stats.GlobalSkew, 12);
-        Assert.Equal([0.0, 1.0 / 3, 8.0 / 3], stats.Bias!.ToArray(), new Near());
-        Assert.Equal(0.0, stats.RelativeError![0]);
-        Assert.Equal(1.0 / 3, stats.RelativeError[1], 12);
-        Assert.Equal(double.PositiveInfinity, stats.RelativeError[2]);
+        Assert.Equal((4 / 2.0 + 4 / 2.0 + 2 / 2.0) / 3, stats.MeanCallSkew, 12);
+        Assert.Equal([0.0, 1.0 / 3, 8.0 / 3], stats.ExpectedBias!.ToArray(), new Near());
+        Assert.Equal(0.0, stats.ExpectedRelativeError![0]);
+        Assert.Equal(1.0 / 3, stats.ExpectedRelativeError[1], 12);
+        Assert.Equal(double.PositiveInfinity, stats.ExpectedRelativeError[2]);
         Assert.Equal(1.0 / 3, stats.MaxRelativeError, 12);
-        Assert.False(stats.IdealIsExact);
+        Assert.False(stats.ExpectedIsExact);
+    }
+
+    [Fact]
+    public void MonteCarlo_OriginalFigures_HandleEmptyTargets_AsTheOriginalDoes()
+    {
+        // A target never loaded has temporal skew 1; a target of degree 0 has ideal 0 and relative error 0; a single
+        // sample has population std 0 (the unbiased one is undefined).
+        LoadSamples samples = LoadSamples.FromLoads([[3, 0, 1]]);
+        MonteCarloStats stats = RoutingStatistics.MonteCarlo(samples, targetDegrees: [0, 1, 1]);
+        Assert.Equal([1.0, 1.0, 1.0], stats.TemporalSkew);
+        Assert.Equal([0.0, 0.0, 0.0], stats.StdLoad);
+        Assert.All(stats.SampleStdLoad, v => Assert.True(double.IsNaN(v)));
+        Assert.Equal([0.0, 2.0, 2.0], stats.IdealMean!.ToArray(), new Near());
+        Assert.Equal([0.0, -1.0, -0.5], stats.RelativeError!.ToArray(), new Near());
+        Assert.Null(stats.ExpectedLoad);
+        Assert.Null(RoutingStatistics.MonteCarlo(samples, targetDegrees: [0, 0, 0]).IdealMean);
     }
 
     [Fact]
@@ -55,14 +84,20 @@ public class MonteCarloTests
     {
         MonteCarloStats plain = RoutingStatistics.MonteCarlo(SourceDegrees, TargetDegrees, 3, 8, 42);
         LoadExpectation law = RoutingStatistics.ExpectedLoads(SourceDegrees, TargetDegrees, 3);
-        Assert.Equal(law.ExpectedLoad, plain.IdealMean);
-        Assert.True(plain.IdealIsExact);
+        Assert.Equal(law.ExpectedLoad, plain.ExpectedLoad);
+        Assert.True(plain.ExpectedIsExact);
+
+        // The original's ideal is there too: the routed mass in proportion to t.
+        double mass = plain.MeanLoad.Sum();
+        double tSum = TargetDegrees.Sum();
+        Assert.Equal(TargetDegrees.Select(t => mass * t / tSum).ToArray(), plain.IdealMean!.ToArray(), new Near());
 
         var scores = new float[60 * 40];
         MonteCarloStats scored = RoutingStatistics.MonteCarlo(SourceDegrees, TargetDegrees, 3, 8, 42, new RouterOptions { Scores = scores });
-        Assert.Null(scored.IdealMean);
-        Assert.Null(scored.Bias);
+        Assert.Null(scored.ExpectedLoad);
+        Assert.Null(scored.ExpectedBias);
         Assert.True(double.IsNaN(scored.MaxRelativeError));
+        Assert.NotNull(scored.IdealMean);
     }
 
     [Fact]
@@ -78,8 +113,12 @@ public class MonteCarloTests
             RoutingStatistics.SampleMany(seed => seed == 3 ? throw new InvalidOperationException("boom") : Router.RouteDegrees([1], [1], 1), 6));
         Assert.Equal("route", Assert.Throws<ArgumentException>(() =>
             RoutingStatistics.SampleMany(seed => Router.RouteDegrees([1], seed == 0 ? [1] : [1, 1], 1), 3)).ParamName);
-        Assert.Equal("idealMean", Assert.Throws<ArgumentException>(() =>
+        Assert.Equal("expectedLoad", Assert.Throws<ArgumentException>(() =>
             RoutingStatistics.MonteCarlo(LoadSamples.FromLoads([[1, 2]]), [1.0])).ParamName);
+        Assert.Equal("targetDegrees", Assert.Throws<ArgumentException>(() =>
+            RoutingStatistics.MonteCarlo(LoadSamples.FromLoads([[1, 2]]), targetDegrees: [1])).ParamName);
+        Assert.Equal("targetDegrees", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RoutingStatistics.MonteCarlo(LoadSamples.FromLoads([[1, 2]]), targetDegrees: [1, -1])).ParamName);
         Assert.Equal("loads", Assert.Throws<ArgumentException>(() => LoadSamples.FromLoads([[1, 2], [1]])).ParamName);
     }
 

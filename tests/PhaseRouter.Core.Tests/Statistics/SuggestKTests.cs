@@ -17,7 +17,7 @@ public class SuggestKTests
         // Brute force over every k with the same seeds: the per-call skew falls as k grows here.
         int kMax = 32;
         double[] curve = Enumerable.Range(1, kMax).Select(k =>
-            RoutingStatistics.MonteCarlo(SourceDegrees, TargetDegrees, k, samples, seedBase).TemporalSkew).ToArray();
+            RoutingStatistics.MonteCarlo(SourceDegrees, TargetDegrees, k, samples, seedBase).MeanCallSkew).ToArray();
         for (int k = 1; k < kMax; k++)
         {
             Assert.True(curve[k] <= curve[k - 1], $"precondition: skew rises from k = {k} to {k + 1}");
@@ -25,7 +25,7 @@ public class SuggestKTests
 
         int smallest = Array.FindIndex(curve, skew => skew <= target) + 1;
         KSuggestion suggestion = RoutingStatistics.SuggestK(SourceDegrees, TargetDegrees, target, samples, null, seedBase,
-            measure: BalanceMeasure.TemporalSkew);
+            measure: BalanceMeasure.MeanCallSkew);
 
         Assert.Equal(smallest, suggestion.K);
         Assert.Equal(kMax, suggestion.KMax); // ⌈Σt/R⌉ = 64·64/128
@@ -34,8 +34,8 @@ public class SuggestKTests
         Assert.True(suggestion.Evaluations.Count <= 1 + (int)Math.Ceiling(Math.Log2(kMax)));
         foreach (KEvaluation e in suggestion.Evaluations)
         {
-            Assert.Equal(curve[e.K - 1], e.TemporalSkew);
-            Assert.Equal(e.TemporalSkew <= target, e.MeetsTarget);
+            Assert.Equal(curve[e.K - 1], e.MeanCallSkew);
+            Assert.Equal(e.MeanCallSkew <= target, e.MeetsTarget);
         }
 
         Assert.Equal(suggestion.Evaluations.OrderBy(e => e.K), suggestion.Evaluations);
