@@ -22,6 +22,7 @@ public static class PhaseRoutingCatalog
         int k = 1, double capacityFactor = 1.0, ulong seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        PhaseRouterComponents.RegisterFrom(catalog);
         return new PhaseRoutingEstimator(new PhaseRoutingOptions
         {
             OutputColumnName = outputColumnName,
@@ -47,6 +48,7 @@ public static class PhaseRoutingCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(targetCapacities);
+        PhaseRouterComponents.RegisterFrom(catalog);
         return new PhaseRoutingEstimator(new PhaseRoutingOptions
         {
             OutputColumnName = outputColumnName,
@@ -64,6 +66,7 @@ public static class PhaseRoutingCatalog
     public static PhaseRoutingEstimator AssignWithCapacity(this TransformsCatalog catalog, PhaseRoutingOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        PhaseRouterComponents.RegisterFrom(catalog);
         return new PhaseRoutingEstimator(options);
     }
 }

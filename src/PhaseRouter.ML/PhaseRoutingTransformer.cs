@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 
 namespace PhaseRouter.ML;
 
@@ -101,13 +102,65 @@ public sealed class PhaseRoutingTransformer : ITransformer
         return result;
     }
 
-    /// <summary>Not supported: the transformer holds no trained state worth saving; rebuild it from its options.</summary>
-    /// <param name="ctx">Ignored.</param>
-    /// <exception cref="NotSupportedException">Always.</exception>
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException(
-            "PhaseRoutingTransformer cannot be saved: it has no trained state. Save the model that produces the scores and " +
-            "re-create this transform from its PhaseRoutingOptions (mlContext.Transforms.AssignWithCapacity) after loading.");
+    /// <summary>
+    /// Writes the options and C into ML.NET's model file, so that a chain ending in this transform saves with
+    /// <c>ml.Model.Save</c> and loads back with <c>ml.Model.Load</c> giving the same assignments (see
+    /// <see cref="PhaseRouterComponents.RegisterPhaseRouter(ComponentCatalog)"/> for a context that only loads).
+    /// </summary>
+    /// <param name="ctx">ML.NET's save context.</param>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        BinaryWriter writer = MlNetModelFormat.BeginSave(ctx, Version);
+        writer.Write(Options.ScoreColumnName);
+        writer.Write(Options.OutputColumnName);
+        writer.Write(Options.K);
+        writer.Write(Options.CapacityFactor.HasValue);
+        writer.Write(Options.CapacityFactor ?? 0);
+        writer.Write(Options.TargetCapacities?.Length ?? -1);
+        foreach (int capacity in Options.TargetCapacities ?? [])
+        {
+            writer.Write(capacity);
+        }
+
+        writer.Write(Options.Seed);
+        writer.Write(Options.MaxDegreeOfParallelism);
+        writer.Write(Classes);
+    }
+
+    /// <summary>The model-file header of this transform.</summary>
+    internal static ModelVersion Version => new("PHRTASGN", 0x00010001, 0x00010001, 0x00010001, "PhaseRoutingTransformer",
+        typeof(PhaseRoutingTransformer).Assembly);
+
+    /// <summary>The loader ML.NET calls for a saved entry (registered by <see cref="PhaseRouterComponents"/>).</summary>
+    /// <param name="env">The loading context.</param>
+    /// <param name="ctx">ML.NET's internal model load context.</param>
+    internal static PhaseRoutingTransformer Create(IHostEnvironment env, object ctx)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        BinaryReader reader = MlNetModelFormat.BeginLoad(ctx, Version);
+        string scoreColumn = reader.ReadString();
+        string outputColumn = reader.ReadString();
+        int k = reader.ReadInt32();
+        bool hasFactor = reader.ReadBoolean();
+        double factor = reader.ReadDouble();
+        int capacityCount = reader.ReadInt32();
+        int[]? capacities = capacityCount < 0 ? null : Enumerable.Range(0, capacityCount).Select(_ => reader.ReadInt32()).ToArray();
+        var options = new PhaseRoutingOptions
+        {
+            ScoreColumnName = scoreColumn,
+            OutputColumnName = outputColumn,
+            K = k,
+            CapacityFactor = hasFactor ? factor : null,
+            TargetCapacities = capacities,
+            Seed = reader.ReadUInt64(),
+            MaxDegreeOfParallelism = reader.ReadInt32(),
+        };
+        int classes = reader.ReadInt32();
+        options.Validate();
+        options.ValidateFor(classes);
+        return new PhaseRoutingTransformer(options, classes);
+    }
 
     private DataViewSchema OutputSchema(DataViewSchema inputSchema)
     {

@@ -14,8 +14,9 @@ internal static class SchemaShapes
 {
     private static readonly SchemaShape Empty = new([]);
 
-    /// <summary>A column shape with no annotations.</summary>
-    public static SchemaShape.Column Column(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey)
+    /// <summary>A column shape, with the shapes of its annotations (none by default).</summary>
+    public static SchemaShape.Column Column(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey,
+        SchemaShape? annotations = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(itemType);
@@ -24,7 +25,7 @@ internal static class SchemaShapes
         Unsafe.AsRef(in column.Kind) = kind;
         Unsafe.AsRef(in column.ItemType) = itemType;
         Unsafe.AsRef(in column.IsKey) = isKey;
-        Unsafe.AsRef(in column.Annotations) = Empty;
+        Unsafe.AsRef(in column.Annotations) = annotations ?? Empty;
         return column;
     }
 

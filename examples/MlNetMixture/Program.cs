@@ -1,0 +1,3 @@
+using PhaseRouter.Examples.MlNetMixture;
+
+return await new MlNetMixtureCommand().Root.Parse(args).InvokeAsync();
