@@ -9,29 +9,48 @@ namespace PhaseRouter.Kernels;
 /// </summary>
 internal sealed class PhaseLayout
 {
+    /// <summary>The layout of a whole routing: every source, permutations of full length.</summary>
     public PhaseLayout(int[] sourceDegrees, int[] targetDegrees, PhasePermutations permutations)
+        : this(sourceDegrees.Length, 0, sourceDegrees, 0, targetDegrees, permutations.SourceColumns,
+            permutations.TargetColumns, permutations.SourceRows, permutations.TargetRows)
     {
-        R = sourceDegrees.Length;
+    }
+
+    /// <summary>
+    /// The layout of the sources <c>[firstRow, firstRow + shardDegrees.Length)</c> of an R-source routing: the shard's
+    /// degrees, the sum of the degrees before it (which places its first arc on the C-ring) and πT of the shard's
+    /// sources are all a shard needs besides the C-sized target side. Row permutations ρS need every degree, so they
+    /// are only allowed for a whole routing.
+    /// </summary>
+    public PhaseLayout(int rows, int firstRow, int[] shardDegrees, long degreesBefore, int[] targetDegrees, int[] piS,
+        int[] shardPiT, int[]? rhoS, int[]? rhoT)
+    {
+        R = rows;
         C = targetDegrees.Length;
-        SourceDegrees = sourceDegrees;
+        FirstRow = firstRow;
+        Rows = shardDegrees.Length;
+        SourceDegrees = shardDegrees;
         TargetDegrees = targetDegrees;
-        PiS = permutations.SourceColumns;
-        PiT = permutations.TargetColumns;
-        PhiS = new int[R];
+        PiS = piS;
+        PiT = shardPiT;
+        PhiS = new int[Rows];
         PhiT = new int[C];
-        DealtTargets = permutations.TargetRows ?? Identity(C);
-        TargetsDealtInOrder = permutations.TargetRows is null;
+        DealtTargets = rhoT ?? Identity(C);
+        TargetsDealtInOrder = rhoT is null;
 
         // Step 2 (and 5): deal the source arcs round the C-ring in order ρS.
         if (C > 0)
         {
-            int[]? rhoS = permutations.SourceRows;
-            long acc = 0;
-            for (int m = 0; m < R; m++)
+            long acc = degreesBefore % C;
+            for (int m = 0; m < Rows; m++)
             {
                 int i = rhoS is null ? m : rhoS[m];
                 PhiS[i] = (int)acc;
-                acc = (acc + sourceDegrees[i]) % C;
+                acc += shardDegrees[i];
+                if (acc >= C)
+                {
+                    acc -= C;
+                }
             }
         }
 
@@ -65,8 +84,14 @@ internal sealed class PhaseLayout
         }
     }
 
-    /// <summary>R, the number of sources.</summary>
+    /// <summary>R, the number of sources of the whole routing (the length of the target ring).</summary>
     public int R { get; }
+
+    /// <summary>The first source of this layout's shard (0 for a whole routing).</summary>
+    public int FirstRow { get; }
+
+    /// <summary>The number of sources in this layout's shard (R for a whole routing); rows are indexed from 0.</summary>
+    public int Rows { get; }
 
     /// <summary>C, the number of targets.</summary>
     public int C { get; }
@@ -78,10 +103,10 @@ internal sealed class PhaseLayout
     /// <summary>πS: position of target j on the C-ring.</summary>
     public int[] PiS { get; }
 
-    /// <summary>πT: position of source i on the R-ring.</summary>
+    /// <summary>πT: position of source FirstRow + r on the R-ring, at index r.</summary>
     public int[] PiT { get; }
 
-    /// <summary>φS_i: start of source i's arc on the C-ring.</summary>
+    /// <summary>φS: start of source FirstRow + r's arc on the C-ring, at index r.</summary>
     public int[] PhiS { get; }
 
     /// <summary>φT_j: start of target j's arc on the R-ring.</summary>

@@ -48,17 +48,6 @@ internal static class ArgumentChecks
         }
     }
 
-    /// <summary>k ≥ 1, and the R·k route slots fit one array.</summary>
-    public static void FanOut(int rows, int k)
-    {
-        K(k);
-        if ((long)rows * k > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k,
-                $"R·k = {rows}·{k} = {(long)rows * k} routes exceed the largest array ({Array.MaxLength}).");
-        }
-    }
-
     public static void Parallelism(int maxDegreeOfParallelism, string name)
     {
         if (maxDegreeOfParallelism is 0 or < -1)
