@@ -65,9 +65,9 @@ internal sealed class ArcScanKernel : CandidateKernel
     private void SortAscending(Span<int> targets)
     {
         int words = (Layout.C + 63) >> 6;
-        if (targets.Length <= 16 || words > targets.Length * 2)
+        if (targets.Length <= SmallSort.MaxRankLength || words > targets.Length * 2)
         {
-            targets.Sort();
+            SmallSort.SortDistinct(targets);
             return;
         }
 
@@ -123,6 +123,19 @@ internal sealed class ArcScanKernel : CandidateKernel
                 Vector256<int> d = vq - Vector256.LoadUnsafe(ref phi, (nuint)p);
                 d += Vector256.ShiftRightArithmetic(d, 31) & vring;
                 uint bits = Vector256.LessThan(d, Vector256.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
+                count = Emit(bits, p, targetAt, destination, count);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<int> vq = Vector128.Create(q);
+            Vector128<int> vring = Vector128.Create(ring);
+            for (; p <= end - Vector128<int>.Count; p += Vector128<int>.Count)
+            {
+                Vector128<int> d = vq - Vector128.LoadUnsafe(ref phi, (nuint)p);
+                d += Vector128.ShiftRightArithmetic(d, 31) & vring;
+                uint bits = Vector128.LessThan(d, Vector128.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
                 count = Emit(bits, p, targetAt, destination, count);
             }
         }
