@@ -72,15 +72,33 @@ internal sealed class PhaseLayout
         MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (TotalTargetDegree + R - 1) / R);
 
         // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
+        // A target ring of at most 65535 sources fits φT and t in 16 bits: twice the lanes per compare.
         TargetAt = new int[2 * C];
-        PhiTAt = new int[2 * C];
-        DegreeTAt = new int[2 * C];
+        if (R <= ushort.MaxValue)
+        {
+            PhiTAt16 = new ushort[2 * C];
+            DegreeTAt16 = new ushort[2 * C];
+        }
+        else
+        {
+            PhiTAt = new int[2 * C];
+            DegreeTAt = new int[2 * C];
+        }
+
         for (int j = 0; j < C; j++)
         {
             int p = PiS[j];
             TargetAt[p] = TargetAt[p + C] = j;
-            PhiTAt[p] = PhiTAt[p + C] = PhiT[j];
-            DegreeTAt[p] = DegreeTAt[p + C] = targetDegrees[j];
+            if (PhiTAt16 is not null)
+            {
+                PhiTAt16[p] = PhiTAt16[p + C] = (ushort)PhiT[j];
+                DegreeTAt16![p] = DegreeTAt16[p + C] = (ushort)targetDegrees[j];
+            }
+            else
+            {
+                PhiTAt![p] = PhiTAt[p + C] = PhiT[j];
+                DegreeTAt![p] = DegreeTAt[p + C] = targetDegrees[j];
+            }
         }
     }
 
@@ -145,10 +163,16 @@ internal sealed class PhaseLayout
     public int[] TargetAt { get; }
 
     /// <summary>φT of the target at each position of the doubled C-ring.</summary>
-    public int[] PhiTAt { get; }
+    public int[]? PhiTAt { get; }
+
+    /// <summary><see cref="PhiTAt"/> in 16 bits, instead of it, when R ≤ 65535.</summary>
+    public ushort[]? PhiTAt16 { get; }
+
+    /// <summary><see cref="DegreeTAt"/> in 16 bits, instead of it, when R ≤ 65535.</summary>
+    public ushort[]? DegreeTAt16 { get; }
 
     /// <summary>t of the target at each position of the doubled C-ring.</summary>
-    public int[] DegreeTAt { get; }
+    public int[]? DegreeTAt { get; }
 
     private static int[] Identity(int n)
     {
