@@ -30,8 +30,10 @@ internal static class CompactFill
     /// <param name="output">Receives the routes.</param>
     /// <param name="scratch">Makes one chunk's scratch.</param>
     /// <param name="routeRow">Routes one row into its slots and returns how many it took.</param>
+    /// <param name="release">Gives a chunk's scratch back (to a pool), or null.</param>
     public static void Run<TScratch>(int rows, int columns, int k, int[]? limits, long work, long expectedRoutes,
-        int maxDegreeOfParallelism, CompactOutput output, Func<TScratch> scratch, RowFill.RowRouter<TScratch> routeRow)
+        int maxDegreeOfParallelism, CompactOutput output, Func<TScratch> scratch, RowFill.RowRouter<TScratch> routeRow,
+        Action<TScratch>? release = null)
     {
         int[] offsets = output.Offsets;
         int[] loads = output.Loads;
@@ -75,6 +77,7 @@ internal static class CompactFill
             }
 
             ArrayPool<int>.Shared.Return(localLoads);
+            release?.Invoke(chunkScratch);
         });
 
         output.AllocateTargets(rows);

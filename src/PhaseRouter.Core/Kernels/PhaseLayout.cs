@@ -10,9 +10,9 @@ namespace PhaseRouter.Kernels;
 internal sealed class PhaseLayout
 {
     /// <summary>The layout of a whole routing: every source, permutations of full length.</summary>
-    public PhaseLayout(int[] sourceDegrees, int[] targetDegrees, PhasePermutations permutations)
+    public PhaseLayout(int[] sourceDegrees, int[] targetDegrees, PhasePermutations permutations, LayoutWorkspace? workspace = null)
         : this(sourceDegrees.Length, 0, sourceDegrees, 0, targetDegrees, permutations.SourceColumns,
-            permutations.TargetColumns, permutations.SourceRows, permutations.TargetRows)
+            permutations.TargetColumns, permutations.SourceRows, permutations.TargetRows, workspace)
     {
     }
 
@@ -23,8 +23,9 @@ internal sealed class PhaseLayout
     /// are only allowed for a whole routing.
     /// </summary>
     public PhaseLayout(int rows, int firstRow, int[] shardDegrees, long degreesBefore, int[] targetDegrees, int[] piS,
-        int[] shardPiT, int[]? rhoS, int[]? rhoT)
+        int[] shardPiT, int[]? rhoS, int[]? rhoT, LayoutWorkspace? workspace = null)
     {
+        LayoutWorkspace w = workspace ?? new LayoutWorkspace();
         R = rows;
         C = targetDegrees.Length;
         FirstRow = firstRow;
@@ -33,9 +34,10 @@ internal sealed class PhaseLayout
         TargetDegrees = targetDegrees;
         PiS = piS;
         PiT = shardPiT;
-        PhiS = new int[Rows];
-        PhiT = new int[C];
-        DealtTargets = rhoT ?? Identity(C);
+        PhiS = LayoutWorkspace.Take(ref w.PhiS, Rows);
+        PhiT = LayoutWorkspace.Take(ref w.PhiT, C);
+        AllTargets = Identity(C, w);
+        DealtTargets = rhoT ?? AllTargets;
         TargetsDealtInOrder = rhoT is null;
 
         // Step 2 (and 5): deal the source arcs round the C-ring in order ρS.
@@ -55,7 +57,8 @@ internal sealed class PhaseLayout
         }
 
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
-        LineStart = new long[C + 1];
+        LineStart = LayoutWorkspace.Take(ref w.LineStart, C + 1);
+        LineStart[0] = 0;
         for (int m = 0; m < C; m++)
         {
             int j = DealtTargets[m];
@@ -67,22 +70,21 @@ internal sealed class PhaseLayout
         }
 
         TotalTargetDegree = LineStart[C];
-        TargetsAllFull = Array.TrueForAll(targetDegrees, t => t == R);
-        AllTargets = Identity(C);
+        TargetsAllFull = !targetDegrees.AsSpan().ContainsAnyExcept(R);
         MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (TotalTargetDegree + R - 1) / R);
 
         // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
         // A target ring of at most 65535 sources fits φT and t in 16 bits: twice the lanes per compare.
-        TargetAt = new int[2 * C];
+        TargetAt = LayoutWorkspace.Take(ref w.TargetAt, 2 * C);
         if (R <= ushort.MaxValue)
         {
-            PhiTAt16 = new ushort[2 * C];
-            DegreeTAt16 = new ushort[2 * C];
+            PhiTAt16 = LayoutWorkspace.Take(ref w.PhiTAt16, 2 * C);
+            DegreeTAt16 = LayoutWorkspace.Take(ref w.DegreeTAt16, 2 * C);
         }
         else
         {
-            PhiTAt = new int[2 * C];
-            DegreeTAt = new int[2 * C];
+            PhiTAt = LayoutWorkspace.Take(ref w.PhiTAt, 2 * C);
+            DegreeTAt = LayoutWorkspace.Take(ref w.DegreeTAt, 2 * C);
         }
 
         for (int j = 0; j < C; j++)
@@ -174,9 +176,15 @@ internal sealed class PhaseLayout
     /// <summary>t of the target at each position of the doubled C-ring.</summary>
     public int[]? DegreeTAt { get; }
 
-    private static int[] Identity(int n)
+    /// <summary>0, 1, …, n − 1; a workspace's copy is written once and never changed.</summary>
+    private static int[] Identity(int n, LayoutWorkspace workspace)
     {
-        var a = new int[n];
+        if (workspace.Identity is { } kept && kept.Length == n)
+        {
+            return kept;
+        }
+
+        int[] a = LayoutWorkspace.Take(ref workspace.Identity, n);
         for (int i = 0; i < n; i++)
         {
             a[i] = i;

@@ -5,14 +5,40 @@ namespace PhaseRouter.Kernels;
 /// <summary>Runs steps 1–8 on validated degree vectors.</summary>
 internal static class RouteEngine
 {
+    /// <summary>This thread's layout arrays for calls without buffers (taken for the call, so a nested call makes its own).</summary>
+    [ThreadStatic]
+    private static LayoutWorkspace? t_workspace;
+
     /// <summary>Routes a whole problem: into new compact arrays, a caller's <see cref="RouteBuffers"/>, or a padded buffer.</summary>
     public static RoutingResult Run(int[] sourceDegrees, int[] targetDegrees, int k, RouterOptions options, long startTimestamp,
         Memory<int> padded = default, RouteBuffers? buffers = null)
     {
         int rows = sourceDegrees.Length;
         int columns = targetDegrees.Length;
-        var layout = new PhaseLayout(sourceDegrees, targetDegrees, ResolvePermutations(options, rows, columns));
-        return Run(layout, k, options, startTimestamp, padded, buffers);
+
+        // No result refers to the layout's arrays, so a call without buffers borrows this thread's workspace: the
+        // default call then allocates only what it returns (offsets, targets, loads), O(R + C + routes).
+        LayoutWorkspace workspace = buffers?.Workspace ?? t_workspace ?? new LayoutWorkspace();
+        if (buffers is null)
+        {
+            t_workspace = null;
+        }
+
+        try
+        {
+            PhasePermutations permutations = options.Permutations is not null || options.PermuteRows
+                ? ResolvePermutations(options, rows, columns)
+                : SeededInto(workspace, options, rows, columns);
+            var layout = new PhaseLayout(sourceDegrees, targetDegrees, permutations, workspace);
+            return Run(layout, k, options, startTimestamp, padded, buffers);
+        }
+        finally
+        {
+            if (buffers is null)
+            {
+                t_workspace = workspace;
+            }
+        }
     }
 
     /// <summary>
@@ -46,7 +72,7 @@ internal static class RouteEngine
             piT = PhaseRandom.Permutation(options.Seed, PhaseRandom.TargetColumnsDomain, rows).AsSpan(first, length).ToArray();
         }
 
-        var layout = new PhaseLayout(rows, first, shardDegrees, degreesBefore, targetDegrees, piS, piT, null, rhoT);
+        var layout = new PhaseLayout(rows, first, shardDegrees, degreesBefore, targetDegrees, piS, piT, null, rhoT, buffers?.Workspace);
         return Run(layout, k, options, startTimestamp, default, buffers);
     }
 
@@ -115,6 +141,25 @@ internal static class RouteEngine
         return result;
     }
 
+    /// <summary>The seed-derived πS and πT, drawn into a workspace's arrays.</summary>
+    private static PhasePermutations SeededInto(LayoutWorkspace workspace, RouterOptions options, int rows, int columns)
+    {
+        int[] piS = LayoutWorkspace.Take(ref workspace.PiS, columns);
+        int[] piT = LayoutWorkspace.Take(ref workspace.PiT, rows);
+        if (options.PermutationMethod == PermutationMethod.Feistel)
+        {
+            new IndexPermutation(options.Seed, PhaseRandom.SourceColumnsDomain, columns).Fill(0, piS);
+            new IndexPermutation(options.Seed, PhaseRandom.TargetColumnsDomain, rows).Fill(0, piT);
+        }
+        else
+        {
+            PhaseRandom.FillPermutation(options.Seed, PhaseRandom.SourceColumnsDomain, piS);
+            PhaseRandom.FillPermutation(options.Seed, PhaseRandom.TargetColumnsDomain, piT);
+        }
+
+        return new PhasePermutations(piS, piT);
+    }
+
     internal static PhasePermutations ResolvePermutations(RouterOptions options, int rows, int columns)
     {
         PhasePermutations? given = options.Permutations;
@@ -170,11 +215,13 @@ internal static class RouteEngine
         ReadOnlyMemory<float>? scores = options.Scores;
         ulong seed = options.Seed;
         int[]? limits = options.SourceLimits;
+        int scratch = Math.Max(1, layout.MaxCandidates);
         CompactFill.Run(layout.Rows, columns, k, limits, Work(layout, k), ExpectedRoutes(layout, k, limits),
-            options.MaxDegreeOfParallelism, output, () => new int[Math.Max(1, layout.MaxCandidates)],
+            options.MaxDegreeOfParallelism, output, () => System.Buffers.ArrayPool<int>.Shared.Rent(scratch),
             (r, limit, slots, buffer) => scores is null
                 ? RowSelector.SelectRandom(buffer.AsSpan(0, kernel.Enumerate(r, buffer)), limit, seed, first + r, slots)
-                : TopScores(kernel, r, buffer, scores.Value.Span.Slice(r * columns, columns), limit, slots, out _));
+                : TopScores(kernel, r, buffer, scores.Value.Span.Slice(r * columns, columns), limit, slots, out _),
+            buffer => System.Buffers.ArrayPool<int>.Shared.Return(buffer));
     }
 
     private static long RouteUncappedPadded(CandidateKernel kernel, int k, RouterOptions options, Memory<int> routes, int[] loads)

@@ -154,9 +154,16 @@ public static class Router
         long start = Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(destination);
         options ??= RouterOptions.Default;
-        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
-        Validate(s.Length, t.Length, k, options);
+        ArgumentChecks.CheckDegrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        ArgumentChecks.CheckDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        Validate(sourceDegrees.Length, targetDegrees.Length, k, options);
+
+        // The engine keeps the degrees for the call: copies in the buffers' workspace, not new arrays.
+        Kernels.LayoutWorkspace workspace = destination.Workspace;
+        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sourceDegrees.Length);
+        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targetDegrees.Length);
+        sourceDegrees.CopyTo(s);
+        targetDegrees.CopyTo(t);
         return RouteEngine.Run(s, t, k, options, start, buffers: destination);
     }
 
