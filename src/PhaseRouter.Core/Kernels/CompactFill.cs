@@ -39,11 +39,15 @@ internal static class CompactFill
         int[] loads = output.Loads;
         int room = Math.Min(k, columns);
         var chunks = new List<Chunk>();
+
+        // Loads: per-chunk counts merged under a lock cost chunks · C; one pass over the finished targets costs the
+        // route count. Take the cheaper (both give the same sums).
+        bool countPerChunk = expectedRoutes > (long)ParallelRows.ChunkCount(rows, work, maxDegreeOfParallelism) * columns;
         ParallelRows.For(rows, work, maxDegreeOfParallelism, (from, to) =>
         {
             TScratch chunkScratch = scratch();
-            int[] localLoads = ArrayPool<int>.Shared.Rent(Math.Max(1, columns));
-            Array.Clear(localLoads, 0, columns);
+            int[] localLoads = countPerChunk ? ArrayPool<int>.Shared.Rent(Math.Max(1, columns)) : [];
+            Array.Clear(localLoads, 0, countPerChunk ? columns : 0);
             long guess = rows == 0 ? 0 : expectedRoutes * (to - from) / rows;
             int[] staging = ArrayPool<int>.Shared.Rent((int)Math.Min(Array.MaxLength, guess + guess / 4 + room + 64));
             int used = 0;
@@ -58,9 +62,12 @@ internal static class CompactFill
 
                 Span<int> slots = staging.AsSpan(used, rowRoom);
                 int taken = routeRow(i, limit, slots, chunkScratch);
-                for (int t = 0; t < taken; t++)
+                if (countPerChunk)
                 {
-                    localLoads[slots[t]]++;
+                    for (int t = 0; t < taken; t++)
+                    {
+                        localLoads[slots[t]]++;
+                    }
                 }
 
                 offsets[i + 1] = taken;
@@ -70,13 +77,17 @@ internal static class CompactFill
             lock (chunks)
             {
                 chunks.Add(new Chunk(from, staging, used));
-                for (int j = 0; j < columns; j++)
+                for (int j = 0; countPerChunk && j < columns; j++)
                 {
                     loads[j] += localLoads[j];
                 }
             }
 
-            ArrayPool<int>.Shared.Return(localLoads);
+            if (countPerChunk)
+            {
+                ArrayPool<int>.Shared.Return(localLoads);
+            }
+
             release?.Invoke(chunkScratch);
         });
 
@@ -86,6 +97,14 @@ internal static class CompactFill
         {
             chunk.Staging.AsSpan(0, chunk.Used).CopyTo(targets.AsSpan(offsets[chunk.From]));
             ArrayPool<int>.Shared.Return(chunk.Staging);
+        }
+
+        if (!countPerChunk)
+        {
+            foreach (int j in targets.AsSpan(0, offsets[rows]))
+            {
+                loads[j]++;
+            }
         }
     }
 

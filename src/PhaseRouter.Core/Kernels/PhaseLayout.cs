@@ -59,13 +59,17 @@ internal sealed class PhaseLayout
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
         LineStart = LayoutWorkspace.Take(ref w.LineStart, C + 1);
         LineStart[0] = 0;
+        int phi = 0; // LineStart[m] mod R, kept by one subtraction per step since t_j ≤ R (no 64-bit division)
         for (int m = 0; m < C; m++)
         {
             int j = DealtTargets[m];
-            LineStart[m + 1] = LineStart[m] + targetDegrees[j];
-            if (R > 0)
+            int t = targetDegrees[j];
+            LineStart[m + 1] = LineStart[m] + t;
+            PhiT[j] = phi;
+            phi += t;
+            if (phi >= R)
             {
-                PhiT[j] = (int)(LineStart[m] % R);
+                phi -= R;
             }
         }
 

@@ -66,8 +66,9 @@ public static class Router
         ArgumentChecks.Shapes(sources, targets);
         options ??= RouterOptions.Default;
         Validate(sources.Rows, sources.Columns, k, options);
-        var s = new int[sources.Rows];
-        var t = new int[targets.Rows];
+        Kernels.LayoutWorkspace workspace = destination.Workspace;
+        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.Rows);
+        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.Rows);
         DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
         DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
         return RouteEngine.Run(s, t, k, options, start, buffers: destination);
@@ -104,6 +105,31 @@ public static class Router
         DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
         DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
         return RouteEngine.Run(s, t, k, options, start, destination);
+    }
+
+    /// <summary>Routes dense bytes into caller-owned compact buffers, reused across calls.</summary>
+    /// <param name="sources">S, <c>R × C</c>.</param>
+    /// <param name="targets">T, <c>C × R</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">The buffers the result views; the next call with them overwrites it.</param>
+    /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">Shapes do not match, or an option is invalid.</exception>
+    public static RoutingResult Route(byte[,] sources, byte[,] targets, int k, RouteBuffers destination,
+        RouterOptions? options = null)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentChecks.Shapes(sources.GetLength(0), sources.GetLength(1), targets.GetLength(0), targets.GetLength(1));
+        options ??= RouterOptions.Default;
+        Validate(sources.GetLength(0), sources.GetLength(1), k, options);
+        Kernels.LayoutWorkspace workspace = destination.Workspace;
+        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.GetLength(0));
+        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.GetLength(0));
+        DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
+        DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
+        return RouteEngine.Run(s, t, k, options, start, buffers: destination);
     }
 
     /// <summary>
