@@ -13,31 +13,71 @@ internal static class RouteEngine
     public static RoutingResult Run(int[] sourceDegrees, int[] targetDegrees, int k, RouterOptions options, long startTimestamp,
         Memory<int> padded = default, RouteBuffers? buffers = null)
     {
-        int rows = sourceDegrees.Length;
-        int columns = targetDegrees.Length;
-
-        // No result refers to the layout's arrays, so a call without buffers borrows this thread's workspace: the
-        // default call then allocates only what it returns (offsets, targets, loads), O(R + C + routes).
-        LayoutWorkspace workspace = buffers?.Workspace ?? t_workspace ?? new LayoutWorkspace();
-        if (buffers is null)
+        LayoutWorkspace workspace = Acquire(buffers);
+        try
         {
-            t_workspace = null;
+            return Run(workspace, sourceDegrees, targetDegrees, k, options, startTimestamp, padded, buffers);
+        }
+        finally
+        {
+            Release(workspace, buffers);
+        }
+    }
+
+    /// <summary>Routes validated degree spans, copied into the workspace (no per-call degree arrays).</summary>
+    public static RoutingResult Run(ReadOnlySpan<int> sourceDegrees, ReadOnlySpan<int> targetDegrees, int k, RouterOptions options,
+        long startTimestamp, Memory<int> padded = default, RouteBuffers? buffers = null)
+    {
+        LayoutWorkspace workspace = Acquire(buffers);
+        try
+        {
+            int[] s = LayoutWorkspace.Take(ref workspace.SourceDegrees, sourceDegrees.Length);
+            int[] t = LayoutWorkspace.Take(ref workspace.TargetDegrees, targetDegrees.Length);
+            sourceDegrees.CopyTo(s);
+            targetDegrees.CopyTo(t);
+            return Run(workspace, s, t, k, options, startTimestamp, padded, buffers);
+        }
+        finally
+        {
+            Release(workspace, buffers);
+        }
+    }
+
+    /// <summary>
+    /// No result refers to the layout's arrays, so a call without buffers borrows this thread's workspace (taken for
+    /// the call, so a nested call makes its own): the default call then allocates only what it returns.
+    /// </summary>
+    private static LayoutWorkspace Acquire(RouteBuffers? buffers)
+    {
+        if (buffers is not null)
+        {
+            return buffers.Workspace;
         }
 
-        try
+        LayoutWorkspace workspace = t_workspace ?? new LayoutWorkspace();
+        t_workspace = null;
+        return workspace;
+    }
+
+    private static void Release(LayoutWorkspace workspace, RouteBuffers? buffers)
+    {
+        if (buffers is null)
+        {
+            t_workspace = workspace;
+        }
+    }
+
+    private static RoutingResult Run(LayoutWorkspace workspace, int[] sourceDegrees, int[] targetDegrees, int k,
+        RouterOptions options, long startTimestamp, Memory<int> padded, RouteBuffers? buffers)
+    {
+        int rows = sourceDegrees.Length;
+        int columns = targetDegrees.Length;
         {
             PhasePermutations permutations = options.Permutations is not null || options.PermuteRows
                 ? ResolvePermutations(options, rows, columns)
                 : SeededInto(workspace, options, rows, columns);
             var layout = new PhaseLayout(sourceDegrees, targetDegrees, permutations, workspace);
             return Run(layout, k, options, startTimestamp, padded, buffers);
-        }
-        finally
-        {
-            if (buffers is null)
-            {
-                t_workspace = workspace;
-            }
         }
     }
 

@@ -157,11 +157,11 @@ public static class Router
     {
         long start = Stopwatch.GetTimestamp();
         options ??= RouterOptions.Default;
-        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
-        Validate(s.Length, t.Length, k, options);
-        CheckDestination(destination, s.Length, k);
-        return RouteEngine.Run(s, t, k, options, start, destination);
+        ArgumentChecks.CheckDegrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        ArgumentChecks.CheckDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        Validate(sourceDegrees.Length, targetDegrees.Length, k, options);
+        CheckDestination(destination, sourceDegrees.Length, k);
+        return RouteEngine.Run(sourceDegrees, targetDegrees, k, options, start, destination);
     }
 
     /// <summary>
@@ -184,13 +184,8 @@ public static class Router
         ArgumentChecks.CheckDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
         Validate(sourceDegrees.Length, targetDegrees.Length, k, options);
 
-        // The engine keeps the degrees for the call: copies in the buffers' workspace, not new arrays.
-        Kernels.LayoutWorkspace workspace = destination.Workspace;
-        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sourceDegrees.Length);
-        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targetDegrees.Length);
-        sourceDegrees.CopyTo(s);
-        targetDegrees.CopyTo(t);
-        return RouteEngine.Run(s, t, k, options, start, buffers: destination);
+        // The engine copies the degrees into the buffers' workspace, not into new arrays.
+        return RouteEngine.Run(sourceDegrees, targetDegrees, k, options, start, buffers: destination);
     }
 
     /// <summary>
