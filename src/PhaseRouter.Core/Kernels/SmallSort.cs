@@ -11,6 +11,7 @@ namespace PhaseRouter.Kernels;
 /// n ≤ 64 that is n · ⌈n / lanes⌉ compares with no data-dependent branches, several times faster than an introsort on
 /// such lists. Longer lists, and machines without vector hardware, use <see cref="MemoryExtensions.Sort{T}(Span{T})"/>.
 /// </summary>
+[SkipLocalsInit] // the two stack buffers are written before they are read; zeroing them would cost as much as a short sort
 internal static class SmallSort
 {
     /// <summary>The longest list sorted by rank.</summary>
