@@ -117,12 +117,7 @@ public sealed class RoutingResult
         {
             if (_padded.IsEmpty && (long)Sources * K > 0)
             {
-                if ((long)Sources * K > Array.MaxLength)
-                {
-                    throw new InvalidOperationException(
-                        $"The padded view needs Sources·K = {Sources}·{K} = {(long)Sources * K} slots, more than the largest array; read RoutesOf or RouteTargets instead.");
-                }
-
+                CheckPaddedFits();
                 var padded = GC.AllocateUninitializedArray<int>(Sources * K);
                 CopyTo(padded);
                 _padded = padded;
@@ -182,9 +177,11 @@ public sealed class RoutingResult
     }
 
     /// <summary>A new array holding the padded view (<c>Sources · K</c> entries).</summary>
+    /// <exception cref="InvalidOperationException"><c>Sources · K</c> exceeds the largest array.</exception>
     public int[] ToArray()
     {
-        var result = new int[checked(Sources * K)];
+        CheckPaddedFits();
+        var result = new int[Sources * K];
         CopyTo(result);
         return result;
     }
@@ -218,6 +215,15 @@ public sealed class RoutingResult
 
     /// <summary>Wall time of the call, validation and result included.</summary>
     public TimeSpan Elapsed { get; private set; }
+
+    private void CheckPaddedFits()
+    {
+        if ((long)Sources * K > Array.MaxLength)
+        {
+            throw new InvalidOperationException(
+                $"The padded view needs Sources·K = {Sources}·{K} = {(long)Sources * K} slots, more than the largest array; read RoutesOf or RouteTargets instead.");
+        }
+    }
 
     /// <summary>Builds the compact form of a padded result the first time it is asked for.</summary>
     private void EnsureCompact()

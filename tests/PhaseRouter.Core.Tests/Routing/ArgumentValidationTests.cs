@@ -58,6 +58,7 @@ public class ArgumentValidationTests
         Assert.Empty(result.RoutesOf((1 << 20) - 1).ToArray());
         var e = Assert.Throws<InvalidOperationException>(() => result.Routes.Length);
         Assert.Contains("RoutesOf", e.Message);
+        Assert.Throws<InvalidOperationException>(() => result.ToArray());
     }
 
     [Fact]
