@@ -120,7 +120,10 @@ internal sealed class RoutedCursor : DataViewRowCursor
         }
 
         VBufferEditor<int> editor = VBufferEditor.Create(ref value, result.K);
-        result.RoutesOf((int)position).CopyTo(editor.Values);
+        // The result holds each row's targets only; the column keeps the original's k slots, -1 padded.
+        ReadOnlySpan<int> routes = result.RoutesOf((int)position);
+        routes.CopyTo(editor.Values);
+        editor.Values[routes.Length..].Fill(-1);
         value = editor.Commit();
     }
 }

@@ -6,48 +6,58 @@ namespace PhaseRouter.Benchmarks.Quick;
 
 /// <summary>
 /// The `quick` command: median wall time of one Router call per shape and input form, after warm-up, with the
-/// ratio to the original's figure where SPEC §5 has one. "median ms" writes into a reused route buffer (the
-/// destination overloads); "new-array ms" lets each call allocate its R·k result array.
+/// ratio to the original's figure where SPEC §5 has one. "compact ms" routes into reused compact buffers
+/// (<see cref="RouteBuffers"/>); "padded ms" writes the original's R·k format into a reused buffer (the
+/// <c>Memory&lt;int&gt;</c> overloads); "default ms" is the call a user writes first, which allocates its compact result.
 /// For the precise numbers, run the BenchmarkDotNet classes.
 /// </summary>
 public static class QuickTable
 {
-    public static void Run()
+    public static void Run(IReadOnlyList<int> sizes)
     {
         // Redirected output defaults to 80 columns, which would fold the table.
         AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 140);
         var table = new Table().Border(TableBorder.Markdown)
-            .AddColumns("N", "k", "input", "median ms", "original ms", "speed-up", "new-array ms", "note");
+            .AddColumns("N", "k", "input", "compact ms", "original ms", "speed-up", "default ms", "padded ms", "note");
         var options = new RouterOptions { Seed = 1 };
         AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores, Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "on" : "off")}, .NET {Environment.Version}[/]");
         WarmUp(options);
-        foreach (int n in new[] { 1024, 4096, 16384 })
+        foreach (int n in sizes)
         {
             foreach (int k in new[] { 64, 512 })
             {
                 var input = Section5Input.Create(n, k);
                 double? original = OriginalFigures.Routing(n, k);
                 var buffer = new int[n * k];
-                double packed = Median(() => Router.Route(input.Sources, input.Targets, k, buffer, options));
+                var compact = new RouteBuffers();
+                double packed = Median(() => Router.Route(input.Sources, input.Targets, k, compact, options));
                 double packedNew = Median(() => Router.Route(input.Sources, input.Targets, k, options));
-                double degrees = Median(() => Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, k, buffer, options));
+                double packedPadded = Median(() => Router.Route(input.Sources, input.Targets, k, buffer, options));
+                double degrees = Median(() => Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, k, compact, options));
                 double degreesNew = Median(() => Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, k, options));
+                double degreesPadded = Median(() => Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, k, buffer, options));
                 var (ds, dt) = input.Dense();
-                double dense = Median(() => Router.Route(ds, dt, k, buffer, options));
+                double denseCompact = Median(() => Router.Route(ds, dt, k, compact, options));
+                double densePadded = Median(() => Router.Route(ds, dt, k, buffer, options));
                 double denseNew = Median(() => Router.Route(ds, dt, k, options));
-                double gbps = 2.0 * n * n / (dense / 1000) / 1e9;
-                Add(table, n, k, "packed", packed, original, packedNew, "");
-                Add(table, n, k, "degrees", degrees, original, degreesNew, "");
-                Add(table, n, k, "dense", dense, original, denseNew, $"{gbps:F1} GB/s read");
+                double gbps = 2.0 * n * n / (denseCompact / 1000) / 1e9;
+                Add(table, n, k, "packed", packed, original, packedNew, packedPadded, "");
+                Add(table, n, k, "degrees", degrees, original, degreesNew, degreesPadded, "");
+                Add(table, n, k, "dense", denseCompact, original, denseNew, densePadded, $"{gbps:F1} GB/s read");
             }
         }
 
         AnsiConsole.Write(table);
     }
 
-    private static void Add(Table table, int n, int k, string form, double ms, double? original, double newArrayMs, string note) =>
-        table.AddRow(n.ToString(), k.ToString(), form, ms.ToString("F3"),
-            original?.ToString("F1") ?? "—", original is { } o ? $"{o / ms:F0}×" : "—", newArrayMs.ToString("F3"), note);
+    private static void Add(Table table, int n, int k, string form, double? compactMs, double? original, double defaultMs,
+        double paddedMs, string note)
+    {
+        double best = compactMs ?? defaultMs;
+        table.AddRow(n.ToString(), k.ToString(), form, compactMs?.ToString("F3") ?? "—",
+            original?.ToString("F1") ?? "—", original is { } o ? $"{o / best:F0}×" : "—", defaultMs.ToString("F3"),
+            paddedMs.ToString("F3"), note);
+    }
 
     /// <summary>Runs every entry point for a second first, so tiered compilation has finished before timing.</summary>
     private static void WarmUp(RouterOptions options)
@@ -55,9 +65,12 @@ public static class QuickTable
         var input = Section5Input.Create(512, 64, seed: 7);
         var (ds, dt) = input.Dense();
         var buffer = new int[512 * 64];
+        var compact = new RouteBuffers();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < 1)
         {
+            Router.Route(input.Sources, input.Targets, 64, compact, options);
+            Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, 64, compact, options);
             Router.Route(input.Sources, input.Targets, 64, buffer, options);
             Router.Route(input.Sources, input.Targets, 64, options);
             Router.RouteDegrees(input.SourceDegrees, input.TargetDegrees, 64, buffer, options);

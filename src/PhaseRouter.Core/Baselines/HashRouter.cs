@@ -59,13 +59,13 @@ public static class HashRouter
         int rows = sources.Rows;
         int columns = sources.Columns;
         ulong seed = options.Seed;
-        int[] routes = GC.AllocateUninitializedArray<int>(rows * k);
-        var loads = new int[columns];
-        long active = RowFill.Run(rows, columns, k, options.SourceLimits, (long)rows * sources.WordsPerRow * 4,
-            options.MaxDegreeOfParallelism, routes, loads, () => new (ulong Hash, int Target)[Math.Max(1, columns)],
+        var output = new CompactOutput(rows, columns, null);
+        CompactFill.Run(rows, columns, k, options.SourceLimits, (long)rows * sources.WordsPerRow * 4,
+            Math.Min((long)rows * Math.Min(k, columns), 1L << 20), options.MaxDegreeOfParallelism, output,
+            () => new (ulong Hash, int Target)[Math.Max(1, columns)],
             (i, limit, slots, pairs) => SelectRow(sources.Row(i), acceptedBy.Row(i), PhaseRandom.StreamState(seed, PhaseRandom.HashDomain, (ulong)i),
                 limit, pairs, slots));
-        return new RoutingResult(rows, columns, k, routes, loads, null, active, 0, Stopwatch.GetElapsedTime(start));
+        return output.Result(0, rows, columns, k, null, 0, start);
     }
 
     /// <summary>The <paramref name="limit"/> candidates of one row with the smallest hashes, written ascending.</summary>
@@ -110,7 +110,7 @@ public static class HashRouter
 
     private static void Validate(int rows, int k, RouterOptions options)
     {
-        ArgumentChecks.FanOut(rows, k);
+        ArgumentChecks.K(k);
         ArgumentChecks.Parallelism(options.MaxDegreeOfParallelism, nameof(options));
 
         if (options.Scores is not null)

@@ -65,9 +65,9 @@ internal sealed class ArcScanKernel : CandidateKernel
     private void SortAscending(Span<int> targets)
     {
         int words = (Layout.C + 63) >> 6;
-        if (targets.Length <= 16 || words > targets.Length * 2)
+        if (targets.Length <= SmallSort.MaxRankLength || words > targets.Length * 2)
         {
-            targets.Sort();
+            SmallSort.SortDistinct(targets);
             return;
         }
 
@@ -93,8 +93,13 @@ internal sealed class ArcScanKernel : CandidateKernel
     private int EnumerateArc(int q, int start, int length, Span<int> destination)
     {
         PhaseLayout layout = Layout;
-        ref int phi = ref MemoryMarshal.GetArrayDataReference(layout.PhiTAt);
-        ref int degree = ref MemoryMarshal.GetArrayDataReference(layout.DegreeTAt);
+        if (layout.PhiTAt16 is not null)
+        {
+            return EnumerateArc16(q, start, length, destination);
+        }
+
+        ref int phi = ref MemoryMarshal.GetArrayDataReference(layout.PhiTAt!);
+        ref int degree = ref MemoryMarshal.GetArrayDataReference(layout.DegreeTAt!);
         int[] targetAt = layout.TargetAt;
         int ring = layout.R;
         int end = start + length;
@@ -127,12 +132,97 @@ internal sealed class ArcScanKernel : CandidateKernel
             }
         }
 
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<int> vq = Vector128.Create(q);
+            Vector128<int> vring = Vector128.Create(ring);
+            for (; p <= end - Vector128<int>.Count; p += Vector128<int>.Count)
+            {
+                Vector128<int> d = vq - Vector128.LoadUnsafe(ref phi, (nuint)p);
+                d += Vector128.ShiftRightArithmetic(d, 31) & vring;
+                uint bits = Vector128.LessThan(d, Vector128.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
+                count = Emit(bits, p, targetAt, destination, count);
+            }
+        }
+
         for (; p < end; p++)
         {
             int d = q - Unsafe.Add(ref phi, p);
             if (d < 0)
             {
                 d += ring;
+            }
+
+            if (d < Unsafe.Add(ref degree, p))
+            {
+                destination[count++] = targetAt[p];
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The arc side on 16-bit tables (R ≤ 65535): <c>d = q − φ</c> wraps modulo 2^16, and adding R where <c>q &lt; φ</c>
+    /// gives <c>(q − φ) mod R</c> exactly, since it is below R ≤ 65535; then the unsigned test <c>d &lt; t</c>.
+    /// </summary>
+    private int EnumerateArc16(int q, int start, int length, Span<int> destination)
+    {
+        PhaseLayout layout = Layout;
+        ref ushort phi = ref MemoryMarshal.GetArrayDataReference(layout.PhiTAt16!);
+        ref ushort degree = ref MemoryMarshal.GetArrayDataReference(layout.DegreeTAt16!);
+        int[] targetAt = layout.TargetAt;
+        ushort q16 = (ushort)q;
+        ushort ring = (ushort)layout.R;
+        int end = start + length;
+        int p = start;
+        int count = 0;
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<ushort> vq = Vector512.Create(q16);
+            Vector512<ushort> vring = Vector512.Create(ring);
+            for (; p <= end - Vector512<ushort>.Count; p += Vector512<ushort>.Count)
+            {
+                Vector512<ushort> f = Vector512.LoadUnsafe(ref phi, (nuint)p);
+                Vector512<ushort> d = (vq - f) + (Vector512.LessThan(vq, f) & vring);
+                ulong bits = Vector512.LessThan(d, Vector512.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
+                count = Emit(bits, p, targetAt, destination, count);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<ushort> vq = Vector256.Create(q16);
+            Vector256<ushort> vring = Vector256.Create(ring);
+            for (; p <= end - Vector256<ushort>.Count; p += Vector256<ushort>.Count)
+            {
+                Vector256<ushort> f = Vector256.LoadUnsafe(ref phi, (nuint)p);
+                Vector256<ushort> d = (vq - f) + (Vector256.LessThan(vq, f) & vring);
+                uint bits = Vector256.LessThan(d, Vector256.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
+                count = Emit(bits, p, targetAt, destination, count);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<ushort> vq = Vector128.Create(q16);
+            Vector128<ushort> vring = Vector128.Create(ring);
+            for (; p <= end - Vector128<ushort>.Count; p += Vector128<ushort>.Count)
+            {
+                Vector128<ushort> f = Vector128.LoadUnsafe(ref phi, (nuint)p);
+                Vector128<ushort> d = (vq - f) + (Vector128.LessThan(vq, f) & vring);
+                uint bits = Vector128.LessThan(d, Vector128.LoadUnsafe(ref degree, (nuint)p)).ExtractMostSignificantBits();
+                count = Emit(bits, p, targetAt, destination, count);
+            }
+        }
+
+        for (; p < end; p++)
+        {
+            int d = q - Unsafe.Add(ref phi, p);
+            if (d < 0)
+            {
+                d += layout.R;
             }
 
             if (d < Unsafe.Add(ref degree, p))

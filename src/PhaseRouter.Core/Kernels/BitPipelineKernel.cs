@@ -92,7 +92,7 @@ internal sealed class BitPipelineKernel : CandidateKernel
         return result;
     }
 
-    private static void And(Span<ulong> destination, ReadOnlySpan<ulong> other)
+    internal static void And(Span<ulong> destination, ReadOnlySpan<ulong> other)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -100,6 +100,22 @@ internal sealed class BitPipelineKernel : CandidateKernel
             for (; i <= destination.Length - Vector512<ulong>.Count; i += Vector512<ulong>.Count)
             {
                 (Vector512.Create<ulong>(destination[i..]) & Vector512.Create<ulong>(other[i..])).CopyTo(destination[i..]);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= destination.Length - Vector256<ulong>.Count; i += Vector256<ulong>.Count)
+            {
+                (Vector256.Create<ulong>(destination[i..]) & Vector256.Create<ulong>(other[i..])).CopyTo(destination[i..]);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= destination.Length - Vector128<ulong>.Count; i += Vector128<ulong>.Count)
+            {
+                (Vector128.Create<ulong>(destination[i..]) & Vector128.Create<ulong>(other[i..])).CopyTo(destination[i..]);
             }
         }
 

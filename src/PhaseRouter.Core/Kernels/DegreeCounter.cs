@@ -84,6 +84,14 @@ internal static class DegreeCounter
             }
         }
 
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= bytes.Length - Vector128<byte>.Count; i += Vector128<byte>.Count)
+            {
+                zeros += BitOperations.PopCount(Vector128.Equals(Vector128.LoadUnsafe(ref start, (nuint)i), Vector128<byte>.Zero).ExtractMostSignificantBits());
+            }
+        }
+
         for (; i < bytes.Length; i++)
         {
             zeros += bytes[i] == 0 ? 1 : 0;

@@ -13,6 +13,9 @@ internal static class FloatScan
     /// <summary>The longest row for the repeated arg-max path (each pass reads the whole row).</summary>
     private const int ArgMaxLength = 256;
 
+    /// <summary>Scores per block of the general scan: one Vector512, two Vector256 or four Vector128.</summary>
+    private const int Block = 16;
+
     /// <summary>Bit i in lane i: turns a 16-bit lane mask into a vector mask.</summary>
     private static readonly int[] LaneBits = [.. Enumerable.Range(0, 16).Select(i => 1 << i)];
 
@@ -40,6 +43,19 @@ internal static class FloatScan
             {
                 Vector256<float> v = Vector256.LoadUnsafe(ref start, (nuint)i);
                 uint nan = (~Vector256.Equals(v, v)).ExtractMostSignificantBits();
+                if (nan != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(nan);
+                }
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= values.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> v = Vector128.LoadUnsafe(ref start, (nuint)i);
+                uint nan = (~Vector128.Equals(v, v)).ExtractMostSignificantBits();
                 if (nan != 0)
                 {
                     return i + BitOperations.TrailingZeroCount(nan);
@@ -95,28 +111,20 @@ internal static class FloatScan
         int finite = 0;
         int j = 0;
         ref float start = ref MemoryMarshal.GetReference(row);
-        if (Vector512.IsHardwareAccelerated && excluded.IsEmpty && row.Length >= Vector512<float>.Count)
+        int whole = row.Length - row.Length % Block;
+        if (excluded.IsEmpty && whole > 0)
         {
-            // Pass 1: the 16 lane-wise maxima are 16 distinct entries of the row, so the limit-th largest of them
-            // is a lower bound on the row's limit-th best score. Pass 2 then inserts only lanes at or above it.
-            Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
-            Vector512<float> laneMax = negInf;
-            int whole = row.Length - row.Length % Vector512<float>.Count;
-            for (int v = 0; v < whole; v += Vector512<float>.Count)
-            {
-                laneMax = Vector512.Max(laneMax, Vector512.LoadUnsafe(ref start, (nuint)v));
-            }
-
-            Span<float> maxima = stackalloc float[Vector512<float>.Count];
-            laneMax.CopyTo(maxima);
+            // Pass 1: the 16 lane-wise maxima (lane = index mod 16) are 16 distinct entries of the row, so the
+            // limit-th largest of them is a lower bound on the row's limit-th best score. Pass 2 then inserts only
+            // entries at or above it. Blocks of 16 whatever the vector width, so every width sees the same bound.
+            Span<float> maxima = stackalloc float[Block];
+            LaneMaxima(ref start, whole, maxima);
             float bound = KthLargest(maxima, limit);
-            Vector512<float> vbound = Vector512.Create(bound);
-            for (; j < whole; j += Vector512<float>.Count)
+            for (; j < whole; j += Block)
             {
-                Vector512<float> v = Vector512.LoadUnsafe(ref start, (nuint)j);
-                ulong open = (~Vector512.Equals(v, negInf)).ExtractMostSignificantBits();
+                uint open = BlockMask(ref start, j, float.NegativeInfinity, Comparison.NotEqual);
                 finite += BitOperations.PopCount(open);
-                ulong bits = open & Vector512.GreaterThanOrEqual(v, vbound).ExtractMostSignificantBits();
+                uint bits = open & BlockMask(ref start, j, bound, Comparison.GreaterOrEqual);
                 while (bits != 0)
                 {
                     int lane = j + BitOperations.TrailingZeroCount(bits);
@@ -130,18 +138,16 @@ internal static class FloatScan
                 }
             }
         }
-        else if (Vector512.IsHardwareAccelerated)
+        else
         {
-            Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
-            for (; j <= row.Length - Vector512<float>.Count; j += Vector512<float>.Count)
+            for (; j < whole; j += Block)
             {
-                Vector512<float> v = Vector512.LoadUnsafe(ref start, (nuint)j);
-                ulong open = (~Vector512.Equals(v, negInf)).ExtractMostSignificantBits();
+                uint open = BlockMask(ref start, j, float.NegativeInfinity, Comparison.NotEqual);
                 finite += BitOperations.PopCount(open);
-                ulong bits = count < limit ? open : Vector512.GreaterThan(v, Vector512.Create(kept[limit - 1])).ExtractMostSignificantBits();
+                uint bits = count < limit ? open : BlockMask(ref start, j, kept[limit - 1], Comparison.Greater);
                 if (!excluded.IsEmpty)
                 {
-                    bits &= ~(excluded[j >> 6] >> (j & 63));
+                    bits &= ~(uint)(excluded[j >> 6] >> (j & 63)) & 0xFFFFu;
                 }
 
                 while (bits != 0)
@@ -345,6 +351,148 @@ internal static class FloatScan
         }
 
         return count;
+    }
+
+    private enum Comparison
+    {
+        NotEqual,
+        GreaterOrEqual,
+        Greater,
+    }
+
+    /// <summary>
+    /// Bit b set when <c>row[j + b] op value</c>, for the 16 scores from <paramref name="j"/>: one Vector512 compare,
+    /// two Vector256, four Vector128, or a scalar loop, whichever the hardware runs.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static uint BlockMask(ref float start, int j, float value, Comparison op)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> v = Vector512.LoadUnsafe(ref start, (nuint)j);
+            Vector512<float> c = Vector512.Create(value);
+            Vector512<float> m = op switch
+            {
+                Comparison.NotEqual => ~Vector512.Equals(v, c),
+                Comparison.GreaterOrEqual => Vector512.GreaterThanOrEqual(v, c),
+                _ => Vector512.GreaterThan(v, c),
+            };
+            return (uint)m.ExtractMostSignificantBits();
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> c = Vector256.Create(value);
+            uint mask = 0;
+            for (int h = 0; h < Block; h += Vector256<float>.Count)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref start, (nuint)(j + h));
+                Vector256<float> m = op switch
+                {
+                    Comparison.NotEqual => ~Vector256.Equals(v, c),
+                    Comparison.GreaterOrEqual => Vector256.GreaterThanOrEqual(v, c),
+                    _ => Vector256.GreaterThan(v, c),
+                };
+                mask |= m.ExtractMostSignificantBits() << h;
+            }
+
+            return mask;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> c = Vector128.Create(value);
+            uint mask = 0;
+            for (int h = 0; h < Block; h += Vector128<float>.Count)
+            {
+                Vector128<float> v = Vector128.LoadUnsafe(ref start, (nuint)(j + h));
+                Vector128<float> m = op switch
+                {
+                    Comparison.NotEqual => ~Vector128.Equals(v, c),
+                    Comparison.GreaterOrEqual => Vector128.GreaterThanOrEqual(v, c),
+                    _ => Vector128.GreaterThan(v, c),
+                };
+                mask |= m.ExtractMostSignificantBits() << h;
+            }
+
+            return mask;
+        }
+
+        uint scalar = 0;
+        for (int h = 0; h < Block; h++)
+        {
+            float x = System.Runtime.CompilerServices.Unsafe.Add(ref start, j + h);
+            bool hit = op switch
+            {
+                Comparison.NotEqual => x != value,
+                Comparison.GreaterOrEqual => x >= value,
+                _ => x > value,
+            };
+            scalar |= (hit ? 1u : 0u) << h;
+        }
+
+        return scalar;
+    }
+
+    /// <summary>The maximum of each lane (index mod 16) over the first <paramref name="whole"/> scores (a multiple of 16).</summary>
+    private static void LaneMaxima(ref float start, int whole, Span<float> maxima)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> max = Vector512.Create(float.NegativeInfinity);
+            for (int v = 0; v < whole; v += Block)
+            {
+                max = Vector512.Max(max, Vector512.LoadUnsafe(ref start, (nuint)v));
+            }
+
+            max.CopyTo(maxima);
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> low = Vector256.Create(float.NegativeInfinity);
+            Vector256<float> high = low;
+            for (int v = 0; v < whole; v += Block)
+            {
+                low = Vector256.Max(low, Vector256.LoadUnsafe(ref start, (nuint)v));
+                high = Vector256.Max(high, Vector256.LoadUnsafe(ref start, (nuint)(v + Vector256<float>.Count)));
+            }
+
+            low.CopyTo(maxima);
+            high.CopyTo(maxima[Vector256<float>.Count..]);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> m0 = Vector128.Create(float.NegativeInfinity);
+            Vector128<float> m1 = m0;
+            Vector128<float> m2 = m0;
+            Vector128<float> m3 = m0;
+            for (int v = 0; v < whole; v += Block)
+            {
+                m0 = Vector128.Max(m0, Vector128.LoadUnsafe(ref start, (nuint)v));
+                m1 = Vector128.Max(m1, Vector128.LoadUnsafe(ref start, (nuint)(v + 4)));
+                m2 = Vector128.Max(m2, Vector128.LoadUnsafe(ref start, (nuint)(v + 8)));
+                m3 = Vector128.Max(m3, Vector128.LoadUnsafe(ref start, (nuint)(v + 12)));
+            }
+
+            m0.CopyTo(maxima);
+            m1.CopyTo(maxima[4..]);
+            m2.CopyTo(maxima[8..]);
+            m3.CopyTo(maxima[12..]);
+            return;
+        }
+
+        maxima.Fill(float.NegativeInfinity);
+        for (int v = 0; v < whole; v += Block)
+        {
+            for (int lane = 0; lane < Block; lane++)
+            {
+                maxima[lane] = Math.Max(maxima[lane], System.Runtime.CompilerServices.Unsafe.Add(ref start, v + lane));
+            }
+        }
     }
 
     /// <summary>The <paramref name="k"/>-th largest value (k ≥ 1), or −∞ when fewer than k values exceed −∞.</summary>

@@ -12,6 +12,13 @@ internal static class ParallelRows
     private static int ThreadCount(int maxDegreeOfParallelism) =>
         maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
 
+    /// <summary>How many chunks <see cref="For"/> splits a job into (1 when it runs inline).</summary>
+    public static int ChunkCount(int rows, long work, int maxDegreeOfParallelism)
+    {
+        int threads = ThreadCount(maxDegreeOfParallelism);
+        return threads <= 1 || work < InlineWork || rows < 2 ? 1 : Math.Min(rows, threads * 4);
+    }
+
     public static void For(int rows, long work, int maxDegreeOfParallelism, Action<int, int> body)
     {
         int threads = ThreadCount(maxDegreeOfParallelism);

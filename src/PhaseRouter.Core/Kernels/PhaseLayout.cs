@@ -9,64 +9,113 @@ namespace PhaseRouter.Kernels;
 /// </summary>
 internal sealed class PhaseLayout
 {
-    public PhaseLayout(int[] sourceDegrees, int[] targetDegrees, PhasePermutations permutations)
+    /// <summary>The layout of a whole routing: every source, permutations of full length.</summary>
+    public PhaseLayout(int[] sourceDegrees, int[] targetDegrees, PhasePermutations permutations, LayoutWorkspace? workspace = null)
+        : this(sourceDegrees.Length, 0, sourceDegrees, 0, targetDegrees, permutations.SourceColumns,
+            permutations.TargetColumns, permutations.SourceRows, permutations.TargetRows, workspace)
     {
-        R = sourceDegrees.Length;
+    }
+
+    /// <summary>
+    /// The layout of the sources <c>[firstRow, firstRow + shardDegrees.Length)</c> of an R-source routing: the shard's
+    /// degrees, the sum of the degrees before it (which places its first arc on the C-ring) and πT of the shard's
+    /// sources are all a shard needs besides the C-sized target side. Row permutations ρS need every degree, so they
+    /// are only allowed for a whole routing.
+    /// </summary>
+    public PhaseLayout(int rows, int firstRow, int[] shardDegrees, long degreesBefore, int[] targetDegrees, int[] piS,
+        int[] shardPiT, int[]? rhoS, int[]? rhoT, LayoutWorkspace? workspace = null)
+    {
+        LayoutWorkspace w = workspace ?? new LayoutWorkspace();
+        R = rows;
         C = targetDegrees.Length;
-        SourceDegrees = sourceDegrees;
+        FirstRow = firstRow;
+        Rows = shardDegrees.Length;
+        SourceDegrees = shardDegrees;
         TargetDegrees = targetDegrees;
-        PiS = permutations.SourceColumns;
-        PiT = permutations.TargetColumns;
-        PhiS = new int[R];
-        PhiT = new int[C];
-        DealtTargets = permutations.TargetRows ?? Identity(C);
-        TargetsDealtInOrder = permutations.TargetRows is null;
+        PiS = piS;
+        PiT = shardPiT;
+        PhiS = LayoutWorkspace.Take(ref w.PhiS, Rows);
+        PhiT = LayoutWorkspace.Take(ref w.PhiT, C);
+        AllTargets = Identity(C, w);
+        DealtTargets = rhoT ?? AllTargets;
+        TargetsDealtInOrder = rhoT is null;
 
         // Step 2 (and 5): deal the source arcs round the C-ring in order ρS.
         if (C > 0)
         {
-            int[]? rhoS = permutations.SourceRows;
-            long acc = 0;
-            for (int m = 0; m < R; m++)
+            long acc = degreesBefore % C;
+            for (int m = 0; m < Rows; m++)
             {
                 int i = rhoS is null ? m : rhoS[m];
                 PhiS[i] = (int)acc;
-                acc = (acc + sourceDegrees[i]) % C;
+                acc += shardDegrees[i];
+                if (acc >= C)
+                {
+                    acc -= C;
+                }
             }
         }
 
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
-        LineStart = new long[C + 1];
+        LineStart = LayoutWorkspace.Take(ref w.LineStart, C + 1);
+        LineStart[0] = 0;
+        int phi = 0; // LineStart[m] mod R, kept by one subtraction per step since t_j ≤ R (no 64-bit division)
         for (int m = 0; m < C; m++)
         {
             int j = DealtTargets[m];
-            LineStart[m + 1] = LineStart[m] + targetDegrees[j];
-            if (R > 0)
+            int t = targetDegrees[j];
+            LineStart[m + 1] = LineStart[m] + t;
+            PhiT[j] = phi;
+            phi += t;
+            if (phi >= R)
             {
-                PhiT[j] = (int)(LineStart[m] % R);
+                phi -= R;
             }
         }
 
         TotalTargetDegree = LineStart[C];
-        TargetsAllFull = Array.TrueForAll(targetDegrees, t => t == R);
-        AllTargets = Identity(C);
+        TargetsAllFull = !targetDegrees.AsSpan().ContainsAnyExcept(R);
         MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (TotalTargetDegree + R - 1) / R);
 
         // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
-        TargetAt = new int[2 * C];
-        PhiTAt = new int[2 * C];
-        DegreeTAt = new int[2 * C];
+        // A target ring of at most 65535 sources fits φT and t in 16 bits: twice the lanes per compare.
+        TargetAt = LayoutWorkspace.Take(ref w.TargetAt, 2 * C);
+        if (R <= ushort.MaxValue)
+        {
+            PhiTAt16 = LayoutWorkspace.Take(ref w.PhiTAt16, 2 * C);
+            DegreeTAt16 = LayoutWorkspace.Take(ref w.DegreeTAt16, 2 * C);
+        }
+        else
+        {
+            PhiTAt = LayoutWorkspace.Take(ref w.PhiTAt, 2 * C);
+            DegreeTAt = LayoutWorkspace.Take(ref w.DegreeTAt, 2 * C);
+        }
+
         for (int j = 0; j < C; j++)
         {
             int p = PiS[j];
             TargetAt[p] = TargetAt[p + C] = j;
-            PhiTAt[p] = PhiTAt[p + C] = PhiT[j];
-            DegreeTAt[p] = DegreeTAt[p + C] = targetDegrees[j];
+            if (PhiTAt16 is not null)
+            {
+                PhiTAt16[p] = PhiTAt16[p + C] = (ushort)PhiT[j];
+                DegreeTAt16![p] = DegreeTAt16[p + C] = (ushort)targetDegrees[j];
+            }
+            else
+            {
+                PhiTAt![p] = PhiTAt[p + C] = PhiT[j];
+                DegreeTAt![p] = DegreeTAt[p + C] = targetDegrees[j];
+            }
         }
     }
 
-    /// <summary>R, the number of sources.</summary>
+    /// <summary>R, the number of sources of the whole routing (the length of the target ring).</summary>
     public int R { get; }
+
+    /// <summary>The first source of this layout's shard (0 for a whole routing).</summary>
+    public int FirstRow { get; }
+
+    /// <summary>The number of sources in this layout's shard (R for a whole routing); rows are indexed from 0.</summary>
+    public int Rows { get; }
 
     /// <summary>C, the number of targets.</summary>
     public int C { get; }
@@ -78,10 +127,10 @@ internal sealed class PhaseLayout
     /// <summary>πS: position of target j on the C-ring.</summary>
     public int[] PiS { get; }
 
-    /// <summary>πT: position of source i on the R-ring.</summary>
+    /// <summary>πT: position of source FirstRow + r on the R-ring, at index r.</summary>
     public int[] PiT { get; }
 
-    /// <summary>φS_i: start of source i's arc on the C-ring.</summary>
+    /// <summary>φS: start of source FirstRow + r's arc on the C-ring, at index r.</summary>
     public int[] PhiS { get; }
 
     /// <summary>φT_j: start of target j's arc on the R-ring.</summary>
@@ -120,14 +169,26 @@ internal sealed class PhaseLayout
     public int[] TargetAt { get; }
 
     /// <summary>φT of the target at each position of the doubled C-ring.</summary>
-    public int[] PhiTAt { get; }
+    public int[]? PhiTAt { get; }
+
+    /// <summary><see cref="PhiTAt"/> in 16 bits, instead of it, when R ≤ 65535.</summary>
+    public ushort[]? PhiTAt16 { get; }
+
+    /// <summary><see cref="DegreeTAt"/> in 16 bits, instead of it, when R ≤ 65535.</summary>
+    public ushort[]? DegreeTAt16 { get; }
 
     /// <summary>t of the target at each position of the doubled C-ring.</summary>
-    public int[] DegreeTAt { get; }
+    public int[]? DegreeTAt { get; }
 
-    private static int[] Identity(int n)
+    /// <summary>0, 1, …, n − 1; a workspace's copy is written once and never changed.</summary>
+    private static int[] Identity(int n, LayoutWorkspace workspace)
     {
-        var a = new int[n];
+        if (workspace.Identity is { } kept && kept.Length == n)
+        {
+            return kept;
+        }
+
+        int[] a = LayoutWorkspace.Take(ref workspace.Identity, n);
         for (int i = 0; i < n; i++)
         {
             a[i] = i;

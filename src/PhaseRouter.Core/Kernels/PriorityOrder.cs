@@ -10,10 +10,11 @@ internal static class PriorityOrder
     private const int DigitBits = 11;
     private const int Buckets = 1 << DigitBits;
 
-    /// <summary>A key whose ascending order is descending score (−∞ last).</summary>
+    /// <summary>A key whose ascending order is descending score (−∞ last); −0 and +0 get the same key (a tie).</summary>
     public static uint Key(float best)
     {
-        uint bits = BitConverter.SingleToUInt32Bits(best);
+        // −0 + +0 = +0: one bit pattern for zero, as the float compares of the other paths see it.
+        uint bits = BitConverter.SingleToUInt32Bits(best + 0f);
         uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u; // unsigned order = float order
         return ~ordered;
     }

@@ -5,31 +5,151 @@ namespace PhaseRouter.Kernels;
 /// <summary>Runs steps 1–8 on validated degree vectors.</summary>
 internal static class RouteEngine
 {
+    /// <summary>This thread's layout arrays for calls without buffers (taken for the call, so a nested call makes its own).</summary>
+    [ThreadStatic]
+    private static LayoutWorkspace? t_workspace;
+
+    /// <summary>Routes a whole problem: into new compact arrays, a caller's <see cref="RouteBuffers"/>, or a padded buffer.</summary>
     public static RoutingResult Run(int[] sourceDegrees, int[] targetDegrees, int k, RouterOptions options, long startTimestamp,
-        Memory<int> destination = default)
+        Memory<int> padded = default, RouteBuffers? buffers = null)
+    {
+        LayoutWorkspace workspace = Acquire(buffers);
+        try
+        {
+            return Run(workspace, sourceDegrees, targetDegrees, k, options, startTimestamp, padded, buffers);
+        }
+        finally
+        {
+            Release(workspace, buffers);
+        }
+    }
+
+    /// <summary>Routes validated degree spans, copied into the workspace (no per-call degree arrays).</summary>
+    public static RoutingResult Run(ReadOnlySpan<int> sourceDegrees, ReadOnlySpan<int> targetDegrees, int k, RouterOptions options,
+        long startTimestamp, Memory<int> padded = default, RouteBuffers? buffers = null)
+    {
+        LayoutWorkspace workspace = Acquire(buffers);
+        try
+        {
+            int[] s = LayoutWorkspace.Take(ref workspace.SourceDegrees, sourceDegrees.Length);
+            int[] t = LayoutWorkspace.Take(ref workspace.TargetDegrees, targetDegrees.Length);
+            sourceDegrees.CopyTo(s);
+            targetDegrees.CopyTo(t);
+            return Run(workspace, s, t, k, options, startTimestamp, padded, buffers);
+        }
+        finally
+        {
+            Release(workspace, buffers);
+        }
+    }
+
+    /// <summary>
+    /// No result refers to the layout's arrays, so a call without buffers borrows this thread's workspace (taken for
+    /// the call, so a nested call makes its own): the default call then allocates only what it returns.
+    /// </summary>
+    private static LayoutWorkspace Acquire(RouteBuffers? buffers)
+    {
+        if (buffers is not null)
+        {
+            return buffers.Workspace;
+        }
+
+        LayoutWorkspace workspace = t_workspace ?? new LayoutWorkspace();
+        t_workspace = null;
+        return workspace;
+    }
+
+    private static void Release(LayoutWorkspace workspace, RouteBuffers? buffers)
+    {
+        if (buffers is null)
+        {
+            t_workspace = workspace;
+        }
+    }
+
+    private static RoutingResult Run(LayoutWorkspace workspace, int[] sourceDegrees, int[] targetDegrees, int k,
+        RouterOptions options, long startTimestamp, Memory<int> padded, RouteBuffers? buffers)
     {
         int rows = sourceDegrees.Length;
         int columns = targetDegrees.Length;
-        var layout = new PhaseLayout(sourceDegrees, targetDegrees, ResolvePermutations(options, rows, columns));
-        CandidateKernel kernel = CandidateKernel.Create(options.Kernel, layout, options.MaxDegreeOfParallelism);
-
-        // Every slot is written below (a route or -1), so a new array need not be zeroed first.
-        Memory<int> routes = destination.IsEmpty && rows * k > 0 ? GC.AllocateUninitializedArray<int>(rows * k) : destination;
-        var loads = new int[columns];
-        long active;
-        long unfilledByCapacity = 0;
-        int[]? capacities = options.TargetCapacities is null ? null : (int[])options.TargetCapacities.Clone();
-        if (capacities is null)
         {
-            active = RouteUncapped(kernel, k, options, routes, loads);
+            PhasePermutations permutations = options.Permutations is not null || options.PermuteRows
+                ? ResolvePermutations(options, rows, columns)
+                : SeededInto(workspace, options, rows, columns);
+            var layout = new PhaseLayout(sourceDegrees, targetDegrees, permutations, workspace);
+            return Run(layout, k, options, startTimestamp, padded, buffers);
+        }
+    }
+
+    /// <summary>
+    /// Routes the sources <c>[first, first + shardDegrees.Length)</c> of an R-source problem: only πS (C entries) and
+    /// the shard's entries of πT are drawn, all of πT for <see cref="PermutationMethod.Shuffle"/> (a Fisher–Yates
+    /// shuffle cannot be entered in the middle), just the shard's for <see cref="PermutationMethod.Feistel"/>.
+    /// </summary>
+    public static RoutingResult RunShard(int rows, int first, int[] shardDegrees, long degreesBefore, int[] targetDegrees, int k,
+        RouterOptions options, long startTimestamp, RouteBuffers? buffers)
+    {
+        int columns = targetDegrees.Length;
+        int length = shardDegrees.Length;
+        int[] piS;
+        int[] piT;
+        int[]? rhoT = null;
+        if (options.Permutations is { } given)
+        {
+            piS = given.SourceColumns;
+            piT = given.TargetColumns.AsSpan(first, length).ToArray();
+            rhoT = given.TargetRows;
+        }
+        else if (options.PermutationMethod == PermutationMethod.Feistel)
+        {
+            piS = new IndexPermutation(options.Seed, PhaseRandom.SourceColumnsDomain, columns).ToArray();
+            piT = new int[length];
+            new IndexPermutation(options.Seed, PhaseRandom.TargetColumnsDomain, rows).Fill(first, piT);
         }
         else
         {
-            active = RouteCapped(kernel, k, options, capacities, routes, loads, out unfilledByCapacity);
+            piS = PhaseRandom.Permutation(options.Seed, PhaseRandom.SourceColumnsDomain, columns);
+            piT = PhaseRandom.Permutation(options.Seed, PhaseRandom.TargetColumnsDomain, rows).AsSpan(first, length).ToArray();
         }
 
-        return new RoutingResult(rows, columns, k, routes, loads, capacities, active, unfilledByCapacity,
-            Stopwatch.GetElapsedTime(startTimestamp));
+        var layout = new PhaseLayout(rows, first, shardDegrees, degreesBefore, targetDegrees, piS, piT, null, rhoT, buffers?.Workspace);
+        return Run(layout, k, options, startTimestamp, default, buffers);
+    }
+
+    private static RoutingResult Run(PhaseLayout layout, int k, RouterOptions options, long startTimestamp, Memory<int> padded,
+        RouteBuffers? buffers)
+    {
+        int rows = layout.Rows;
+        int columns = layout.C;
+        CandidateKernel kernel = CandidateKernel.Create(options.Kernel, layout, options.MaxDegreeOfParallelism);
+        int[]? capacities = options.TargetCapacities is null ? null : (int[])options.TargetCapacities.Clone();
+        if (capacities is null && !padded.IsEmpty)
+        {
+            // The original's format asked for: write each row's slots in place (no compact detour).
+            var paddedLoads = new int[columns];
+            long active = RouteUncappedPadded(kernel, k, options, padded, paddedLoads);
+            return new RoutingResult(rows, columns, k, padded, paddedLoads, null, active, 0,
+                Stopwatch.GetElapsedTime(startTimestamp));
+        }
+
+        var output = new CompactOutput(rows, columns, buffers);
+        long unfilledByCapacity = 0;
+        if (capacities is null)
+        {
+            RouteUncapped(kernel, k, options, output);
+        }
+        else
+        {
+            unfilledByCapacity = RouteCapped(kernel, k, options, capacities, output);
+        }
+
+        RoutingResult result = output.Result(layout.FirstRow, rows, columns, k, capacities, unfilledByCapacity, startTimestamp);
+        if (!padded.IsEmpty)
+        {
+            result.AttachPadded(padded);
+        }
+
+        return result;
     }
 
     /// <summary>The candidate matrix of step 7.</summary>
@@ -61,12 +181,31 @@ internal static class RouteEngine
         return result;
     }
 
+    /// <summary>The seed-derived πS and πT, drawn into a workspace's arrays.</summary>
+    private static PhasePermutations SeededInto(LayoutWorkspace workspace, RouterOptions options, int rows, int columns)
+    {
+        int[] piS = LayoutWorkspace.Take(ref workspace.PiS, columns);
+        int[] piT = LayoutWorkspace.Take(ref workspace.PiT, rows);
+        if (options.PermutationMethod == PermutationMethod.Feistel)
+        {
+            new IndexPermutation(options.Seed, PhaseRandom.SourceColumnsDomain, columns).Fill(0, piS);
+            new IndexPermutation(options.Seed, PhaseRandom.TargetColumnsDomain, rows).Fill(0, piT);
+        }
+        else
+        {
+            PhaseRandom.FillPermutation(options.Seed, PhaseRandom.SourceColumnsDomain, piS);
+            PhaseRandom.FillPermutation(options.Seed, PhaseRandom.TargetColumnsDomain, piT);
+        }
+
+        return new PhasePermutations(piS, piT);
+    }
+
     internal static PhasePermutations ResolvePermutations(RouterOptions options, int rows, int columns)
     {
         PhasePermutations? given = options.Permutations;
         if (given is null)
         {
-            return PhasePermutations.FromSeed(options.Seed, rows, columns, options.PermuteRows);
+            return PhasePermutations.FromSeed(options.Seed, rows, columns, options.PermuteRows, options.PermutationMethod);
         }
 
         if (!options.PermuteRows || (given.SourceRows is not null && given.TargetRows is not null))
@@ -77,55 +216,95 @@ internal static class RouteEngine
         // Row permutations asked for but not given: derive the missing ones from the seed.
         return given with
         {
-            SourceRows = given.SourceRows ?? PhaseRandom.Permutation(options.Seed, PhaseRandom.SourceRowsDomain, rows),
-            TargetRows = given.TargetRows ?? PhaseRandom.Permutation(options.Seed, PhaseRandom.TargetRowsDomain, columns),
+            SourceRows = given.SourceRows ?? PhasePermutations.Seeded(options.Seed, PhaseRandom.SourceRowsDomain, rows, options.PermutationMethod),
+            TargetRows = given.TargetRows ?? PhasePermutations.Seeded(options.Seed, PhaseRandom.TargetRowsDomain, columns, options.PermutationMethod),
         };
     }
 
-    private static long RouteUncapped(CandidateKernel kernel, int k, RouterOptions options, Memory<int> routes, int[] loads)
+    /// <summary>
+    /// The expected number of routes by the first-order law (row r expects <c>s_r · Σt / (C · R)</c> candidates),
+    /// each row capped by its limit: sizes the first staging arrays.
+    /// </summary>
+    private static long ExpectedRoutes(PhaseLayout layout, int k, int[]? limits)
+    {
+        if (layout.R == 0 || layout.C == 0)
+        {
+            return 0;
+        }
+
+        double perDegree = layout.TotalTargetDegree / ((double)layout.C * layout.R);
+        int[] s = layout.SourceDegrees;
+        double total = 0;
+        for (int r = 0; r < s.Length; r++)
+        {
+            total += Math.Min(limits is null ? k : limits[r], s[r] * perDegree + 1);
+        }
+
+        return (long)total;
+    }
+
+    /// <summary>Rough work of routing the rows, for the inline-or-parallel decision.</summary>
+    private static long Work(PhaseLayout layout, int k) =>
+        (long)layout.Rows * (Math.Min(k, Math.Max(1, layout.MaxCandidates)) + 16);
+
+    private static void RouteUncapped(CandidateKernel kernel, int k, RouterOptions options, CompactOutput output)
+    {
+        PhaseLayout layout = kernel.Layout;
+        int columns = layout.C;
+        int first = layout.FirstRow;
+        ReadOnlyMemory<float>? scores = options.Scores;
+        ulong seed = options.Seed;
+        int[]? limits = options.SourceLimits;
+        int scratch = Math.Max(1, layout.MaxCandidates);
+        CompactFill.Run(layout.Rows, columns, k, limits, Work(layout, k), ExpectedRoutes(layout, k, limits),
+            options.MaxDegreeOfParallelism, output, () => System.Buffers.ArrayPool<int>.Shared.Rent(scratch),
+            (r, limit, slots, buffer) => scores is null
+                ? RowSelector.SelectRandom(buffer.AsSpan(0, kernel.Enumerate(r, buffer)), limit, seed, first + r, slots)
+                : TopScores(kernel, r, buffer, scores.Value.Span.Slice(r * columns, columns), limit, slots, out _),
+            buffer => System.Buffers.ArrayPool<int>.Shared.Return(buffer));
+    }
+
+    private static long RouteUncappedPadded(CandidateKernel kernel, int k, RouterOptions options, Memory<int> routes, int[] loads)
     {
         PhaseLayout layout = kernel.Layout;
         int columns = layout.C;
         ReadOnlyMemory<float>? scores = options.Scores;
         ulong seed = options.Seed;
-        return RowFill.Run(layout.R, columns, k, options.SourceLimits, (long)layout.R * (k + 16), options.MaxDegreeOfParallelism,
+        return RowFill.Run(layout.Rows, columns, k, options.SourceLimits, (long)layout.Rows * (k + 16), options.MaxDegreeOfParallelism,
             routes, loads, () => new int[Math.Max(1, layout.MaxCandidates)], (i, limit, slots, buffer) => scores is null
                 ? RowSelector.SelectRandom(buffer.AsSpan(0, kernel.Enumerate(i, buffer)), limit, seed, i, slots)
                 : TopScores(kernel, i, buffer, scores.Value.Span.Slice(i * columns, columns), limit, slots, out _));
     }
 
-    private static long RouteCapped(CandidateKernel kernel, int k, RouterOptions options, int[] capacities,
-        Memory<int> routes, int[] loads, out long unfilledByCapacity)
+    /// <returns>The slots left unfilled because every remaining candidate was full.</returns>
+    private static long RouteCapped(CandidateKernel kernel, int k, RouterOptions options, int[] capacities, CompactOutput output)
     {
         PhaseLayout layout = kernel.Layout;
-        int rows = layout.R;
+        int rows = layout.Rows;
         int columns = layout.C;
         ReadOnlyMemory<float>? scores = options.Scores;
         int[]? limits = options.SourceLimits;
         ulong seed = options.Seed;
+        long expected = ExpectedRoutes(layout, k, limits);
         int[] order;
         int[]? eligibleCounts = null;
+        CompactOutput? preferred = null;
 
         if (scores is not null)
         {
             // Phase A, parallel: each source's uncapped top list, which is also its priority key (best score).
             eligibleCounts = new int[rows];
             var keys = new uint[rows];
-            ParallelRows.For(rows, (long)rows * (k + 16), options.MaxDegreeOfParallelism, (from, to) =>
-            {
-                var buffer = new int[Math.Max(1, layout.MaxCandidates)];
-                for (int i = from; i < to; i++)
+            preferred = new CompactOutput(rows, columns, null);
+            CompactFill.Run(rows, columns, k, limits, Work(layout, k), expected, options.MaxDegreeOfParallelism, preferred,
+                () => new int[Math.Max(1, layout.MaxCandidates)], (i, limit, slots, buffer) =>
                 {
-                    int limit = limits is null ? k : limits[i];
-                    Span<int> slots = routes.Span.Slice(i * k, k);
                     ReadOnlySpan<float> rowScores = scores.Value.Span.Slice(i * columns, columns);
                     int taken = TopScores(kernel, i, buffer, rowScores, limit, slots, out int eligible);
-                    slots[taken..].Fill(-1);
                     eligibleCounts[i] = eligible;
-                    float best = taken == 0 ? float.NegativeInfinity : rowScores[slots[0]];
-                    keys[i] = PriorityOrder.Key(best);
-                }
-            });
+                    keys[i] = PriorityOrder.Key(taken == 0 ? float.NegativeInfinity : rowScores[slots[0]]);
+                    return taken;
+                });
             order = PriorityOrder.Sort(keys);
         }
         else
@@ -133,7 +312,10 @@ internal static class RouteEngine
             order = PhaseRandom.Permutation(seed, PhaseRandom.PriorityDomain, rows);
         }
 
-        // Phase B, sequential in priority order: the only part where one source's choice affects another's.
+        // Phase B, sequential in priority order: the only part where one source's choice affects another's. Rows are
+        // written one after another in serving order into a staging array, then moved to their places.
+        int[] loads = output.Loads;
+        int[] offsets = output.Offsets;
         var buffer = new int[Math.Max(1, layout.MaxCandidates)];
         var full = new ulong[(columns + 63) >> 6];
         for (int j = 0; j < columns; j++)
@@ -144,20 +326,40 @@ internal static class RouteEngine
             }
         }
 
-        long active = 0;
+        int room = Math.Min(k, columns);
+        var startOf = new int[rows];
+        int[] staging = System.Buffers.ArrayPool<int>.Shared.Rent((int)Math.Min(Array.MaxLength, expected + room + 64));
+        int used = 0;
         long lost = 0;
-        Span<int> allRoutes = routes.Span;
         ReadOnlySpan<float> allScores = scores is null ? default : scores.Value.Span;
         foreach (int i in order)
         {
             int limit = limits is null ? k : limits[i];
-            Span<int> slots = allRoutes.Slice(i * k, k);
+            int rowRoom = Math.Min(limit, room);
+            if (staging.Length - used < rowRoom)
+            {
+                int[] larger = System.Buffers.ArrayPool<int>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max((long)used + rowRoom, 2L * staging.Length)));
+                staging.AsSpan(0, used).CopyTo(larger);
+                System.Buffers.ArrayPool<int>.Shared.Return(staging);
+                staging = larger;
+            }
+
+            Span<int> slots = staging.AsSpan(used, rowRoom);
             int taken;
             int reachable;
-            if (scores is not null)
+            if (preferred is not null)
             {
                 reachable = Math.Min(limit, eligibleCounts![i]);
-                taken = TakePreferred(slots, reachable, full) ? reachable : RankOpen(kernel, i, buffer, allScores.Slice(i * columns, columns), limit, slots, full);
+                ReadOnlySpan<int> top = preferred.Targets.AsSpan(preferred.Offsets[i], preferred.Offsets[i + 1] - preferred.Offsets[i]);
+                if (TakePreferred(top, full))
+                {
+                    top.CopyTo(slots);
+                    taken = top.Length;
+                }
+                else
+                {
+                    taken = RankOpen(kernel, i, buffer, allScores.Slice(i * columns, columns), limit, slots, full);
+                }
             }
             else
             {
@@ -175,13 +377,21 @@ internal static class RouteEngine
                 }
             }
 
-            slots[taken..].Fill(-1);
-            active += taken;
+            startOf[i] = used;
+            offsets[i + 1] = taken;
+            used += taken;
             lost += reachable - taken;
         }
 
-        unfilledByCapacity = lost;
-        return active;
+        output.AllocateTargets(rows);
+        int[] targets = output.Targets;
+        for (int i = 0; i < rows; i++)
+        {
+            staging.AsSpan(startOf[i], offsets[i + 1] - offsets[i]).CopyTo(targets.AsSpan(offsets[i]));
+        }
+
+        System.Buffers.ArrayPool<int>.Shared.Return(staging);
+        return lost;
     }
 
     /// <summary>
@@ -203,11 +413,10 @@ internal static class RouteEngine
     /// <summary>
     /// Whether every target on the source's uncapped top list has room: greedy serving then picks exactly that list.
     /// </summary>
-    private static bool TakePreferred(Span<int> slots, int count, ulong[] full)
+    private static bool TakePreferred(ReadOnlySpan<int> top, ulong[] full)
     {
-        for (int t = 0; t < count; t++)
+        foreach (int j in top)
         {
-            int j = slots[t];
             if ((full[j >> 6] >> j & 1) != 0)
             {
                 return false;

@@ -19,7 +19,8 @@ internal static class RowFill
         ParallelRows.For(rows, work, maxDegreeOfParallelism, (from, to) =>
         {
             TScratch chunkScratch = scratch();
-            var localLoads = new int[columns];
+            int[] localLoads = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, columns));
+            Array.Clear(localLoads, 0, columns);
             long localActive = 0;
             Span<int> all = routes.Span;
             for (int i = from; i < to; i++)
@@ -43,6 +44,8 @@ internal static class RowFill
                     loads[j] += localLoads[j];
                 }
             }
+
+            System.Buffers.ArrayPool<int>.Shared.Return(localLoads);
         });
         return active;
     }

@@ -31,7 +31,7 @@ internal static class RowSelector
 
         Span<int> chosen = destination[..limit];
         candidates[..limit].CopyTo(chosen);
-        chosen.Sort();
+        SmallSort.SortDistinct(chosen);
         return limit;
     }
 
@@ -56,7 +56,7 @@ internal static class RowSelector
             }
         }
 
-        destination[..taken].Sort();
+        SmallSort.SortDistinct(destination[..taken]);
         return taken;
     }
 

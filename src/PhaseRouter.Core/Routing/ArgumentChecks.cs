@@ -9,6 +9,13 @@ internal static class ArgumentChecks
     /// <summary>A copy of the degrees after checking each is in <c>[0, ring]</c>.</summary>
     public static int[] Degrees(ReadOnlySpan<int> degrees, int ring, string name)
     {
+        CheckDegrees(degrees, ring, name);
+        return degrees.ToArray();
+    }
+
+    /// <summary>Checks that each degree is in <c>[0, ring]</c>.</summary>
+    public static void CheckDegrees(ReadOnlySpan<int> degrees, int ring, string name)
+    {
         for (int i = 0; i < degrees.Length; i++)
         {
             if ((uint)degrees[i] > (uint)ring)
@@ -17,8 +24,6 @@ internal static class ArgumentChecks
                     $"{name}[{i}] = {degrees[i]} must be in [0, {ring}] (its ring has {ring} positions).");
             }
         }
-
-        return degrees.ToArray();
     }
 
     /// <summary>T must be C×R for S of R×C.</summary>
@@ -45,17 +50,6 @@ internal static class ArgumentChecks
         if (k < 1)
         {
             throw new ArgumentOutOfRangeException(name, k, $"{name}, the fan-out bound, must be at least 1.");
-        }
-    }
-
-    /// <summary>k ≥ 1, and the R·k route slots fit one array.</summary>
-    public static void FanOut(int rows, int k)
-    {
-        K(k);
-        if ((long)rows * k > Array.MaxLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(k), k,
-                $"R·k = {rows}·{k} = {(long)rows * k} routes exceed the largest array ({Array.MaxLength}).");
         }
     }
 

@@ -16,9 +16,24 @@ public sealed record PhasePermutations(int[] SourceColumns, int[] TargetColumns,
     /// <param name="sources">R, the number of sources.</param>
     /// <param name="targets">C, the number of targets.</param>
     /// <param name="permuteRows">Whether step 5 is on (ρS and ρT are then seed-derived, else <see langword="null"/>).</param>
-    public static PhasePermutations FromSeed(ulong seed, int sources, int targets, bool permuteRows = false) => new(
-        PhaseRandom.Permutation(seed, PhaseRandom.SourceColumnsDomain, targets),
-        PhaseRandom.Permutation(seed, PhaseRandom.TargetColumnsDomain, sources),
-        permuteRows ? PhaseRandom.Permutation(seed, PhaseRandom.SourceRowsDomain, sources) : null,
-        permuteRows ? PhaseRandom.Permutation(seed, PhaseRandom.TargetRowsDomain, targets) : null);
+    public static PhasePermutations FromSeed(ulong seed, int sources, int targets, bool permuteRows = false) =>
+        FromSeed(seed, sources, targets, permuteRows, PermutationMethod.Shuffle);
+
+    /// <summary>The permutations the router derives from <paramref name="seed"/> with the given method.</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="sources">R, the number of sources.</param>
+    /// <param name="targets">C, the number of targets.</param>
+    /// <param name="permuteRows">Whether step 5 is on (ρS and ρT are then seed-derived, else <see langword="null"/>).</param>
+    /// <param name="method">How the permutations are drawn (<see cref="RouterOptions.PermutationMethod"/>).</param>
+    public static PhasePermutations FromSeed(ulong seed, int sources, int targets, bool permuteRows, PermutationMethod method) => new(
+        Seeded(seed, PhaseRandom.SourceColumnsDomain, targets, method),
+        Seeded(seed, PhaseRandom.TargetColumnsDomain, sources, method),
+        permuteRows ? Seeded(seed, PhaseRandom.SourceRowsDomain, sources, method) : null,
+        permuteRows ? Seeded(seed, PhaseRandom.TargetRowsDomain, targets, method) : null);
+
+    /// <summary>One seed-derived permutation of <c>[0, length)</c> drawn with <paramref name="method"/>.</summary>
+    internal static int[] Seeded(ulong seed, ulong domain, int length, PermutationMethod method) =>
+        method == PermutationMethod.Feistel
+            ? new IndexPermutation(seed, domain, length).ToArray()
+            : PhaseRandom.Permutation(seed, domain, length);
 }

@@ -48,6 +48,32 @@ public static class Router
         return RouteEngine.Run(s, t, k, options, start, destination);
     }
 
+    /// <summary>
+    /// Routes packed matrices into caller-owned compact buffers, reused across calls: once they have grown to the
+    /// largest call, routing allocates nothing proportional to R, C or the routes.
+    /// </summary>
+    /// <param name="sources">S, <c>R × C</c>.</param>
+    /// <param name="targets">T, <c>C × R</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">The buffers the result views; the next call with them overwrites it.</param>
+    /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">Shapes do not match, or an option is invalid.</exception>
+    public static RoutingResult Route(BitMatrix sources, BitMatrix targets, int k, RouteBuffers destination,
+        RouterOptions? options = null)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentChecks.Shapes(sources, targets);
+        options ??= RouterOptions.Default;
+        Validate(sources.Rows, sources.Columns, k, options);
+        Kernels.LayoutWorkspace workspace = destination.Workspace;
+        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.Rows);
+        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.Rows);
+        DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
+        DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
+        return RouteEngine.Run(s, t, k, options, start, buffers: destination);
+    }
+
     /// <summary>Routes R sources to C targets given as dense bytes (any non-zero byte is a one).</summary>
     /// <param name="sources">S, <c>R × C</c>.</param>
     /// <param name="targets">T, <c>C × R</c>.</param>
@@ -81,6 +107,31 @@ public static class Router
         return RouteEngine.Run(s, t, k, options, start, destination);
     }
 
+    /// <summary>Routes dense bytes into caller-owned compact buffers, reused across calls.</summary>
+    /// <param name="sources">S, <c>R × C</c>.</param>
+    /// <param name="targets">T, <c>C × R</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">The buffers the result views; the next call with them overwrites it.</param>
+    /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">Shapes do not match, or an option is invalid.</exception>
+    public static RoutingResult Route(byte[,] sources, byte[,] targets, int k, RouteBuffers destination,
+        RouterOptions? options = null)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentChecks.Shapes(sources.GetLength(0), sources.GetLength(1), targets.GetLength(0), targets.GetLength(1));
+        options ??= RouterOptions.Default;
+        Validate(sources.GetLength(0), sources.GetLength(1), k, options);
+        Kernels.LayoutWorkspace workspace = destination.Workspace;
+        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.GetLength(0));
+        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.GetLength(0));
+        DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
+        DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
+        return RouteEngine.Run(s, t, k, options, start, buffers: destination);
+    }
+
     /// <summary>
     /// Routes given only the degrees: identical routes to <see cref="Route(BitMatrix, BitMatrix, int, RouterOptions?)"/>
     /// on any matrices with these row degrees, without ever building an R × C matrix.
@@ -106,11 +157,152 @@ public static class Router
     {
         long start = Stopwatch.GetTimestamp();
         options ??= RouterOptions.Default;
-        int[] s = ArgumentChecks.Degrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
-        int[] t = ArgumentChecks.Degrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
-        Validate(s.Length, t.Length, k, options);
-        CheckDestination(destination, s.Length, k);
-        return RouteEngine.Run(s, t, k, options, start, destination);
+        ArgumentChecks.CheckDegrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        ArgumentChecks.CheckDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        Validate(sourceDegrees.Length, targetDegrees.Length, k, options);
+        CheckDestination(destination, sourceDegrees.Length, k);
+        return RouteEngine.Run(sourceDegrees, targetDegrees, k, options, start, destination);
+    }
+
+    /// <summary>
+    /// Routes degrees into caller-owned compact buffers (offsets and chosen targets), reused across calls: once they
+    /// have grown to the largest call, the call allocates nothing proportional to R, C or the routes.
+    /// </summary>
+    /// <param name="sourceDegrees">s, length R, each in <c>[0, C]</c>.</param>
+    /// <param name="targetDegrees">t, length C, each in <c>[0, R]</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">The buffers the result views; the next call with them overwrites it.</param>
+    /// <param name="options">Seed and options; <see langword="null"/> for <see cref="RouterOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">A degree is out of range, or an option is invalid.</exception>
+    public static RoutingResult RouteDegrees(ReadOnlySpan<int> sourceDegrees, ReadOnlySpan<int> targetDegrees, int k,
+        RouteBuffers destination, RouterOptions? options = null)
+    {
+        long start = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= RouterOptions.Default;
+        ArgumentChecks.CheckDegrees(sourceDegrees, targetDegrees.Length, nameof(sourceDegrees));
+        ArgumentChecks.CheckDegrees(targetDegrees, sourceDegrees.Length, nameof(targetDegrees));
+        Validate(sourceDegrees.Length, targetDegrees.Length, k, options);
+
+        // The engine copies the degrees into the buffers' workspace, not into new arrays.
+        return RouteEngine.Run(sourceDegrees, targetDegrees, k, options, start, buffers: destination);
+    }
+
+    /// <summary>
+    /// Routes only the sources <c>[firstSource, endSource)</c>, bit-identical to the same rows of
+    /// <see cref="RouteDegrees(ReadOnlySpan{int}, ReadOnlySpan{int}, int, RouterOptions?)"/> with the same arguments.
+    /// Row r of the result is source <c>firstSource + r</c>.
+    /// </summary>
+    /// <param name="sourceDegrees">s, all R of them, each in <c>[0, C]</c>.</param>
+    /// <param name="targetDegrees">t, length C, each in <c>[0, R]</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="firstSource">The first source of the shard.</param>
+    /// <param name="endSource">One past the last source of the shard, in <c>[firstSource, R]</c>.</param>
+    /// <param name="options">
+    /// As for the whole call, except that <see cref="RouterOptions.PermuteRows"/>, <see cref="RouterOptions.TargetCapacities"/>
+    /// and the <see cref="RouterKernel.BitParallel"/> kernel are not available (they couple all sources);
+    /// <see cref="RouterOptions.Scores"/> and <see cref="RouterOptions.SourceLimits"/> hold the shard's rows only.
+    /// </param>
+    /// <exception cref="ArgumentException">A degree or the range is out of range, or an option is invalid or unavailable.</exception>
+    public static RoutingResult RouteShard(ReadOnlySpan<int> sourceDegrees, ReadOnlySpan<int> targetDegrees, int k,
+        int firstSource, int endSource, RouterOptions? options = null)
+    {
+        if ((uint)firstSource > (uint)sourceDegrees.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstSource), firstSource, $"firstSource must be in [0, R = {sourceDegrees.Length}].");
+        }
+
+        if (endSource < firstSource || endSource > sourceDegrees.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(endSource), endSource, $"endSource must be in [firstSource = {firstSource}, R = {sourceDegrees.Length}].");
+        }
+
+        ArgumentChecks.Degrees(sourceDegrees[..firstSource], targetDegrees.Length, nameof(sourceDegrees));
+        long before = 0;
+        foreach (int d in sourceDegrees[..firstSource])
+        {
+            before += d;
+        }
+
+        return RouteShard(sourceDegrees.Length, firstSource, sourceDegrees[firstSource..endSource], before, targetDegrees, k, options);
+    }
+
+    /// <summary>
+    /// Routes the sources <c>[firstSource, firstSource + shardDegrees.Length)</c> of an R-source problem from what a
+    /// worker holds: the shard's degrees, the sum of the degrees before it, and the target degrees. Bit-identical to the
+    /// same rows of the whole routing. With <see cref="PermutationMethod.Feistel"/> the call costs O(shard + C) time and
+    /// memory; with the default <see cref="PermutationMethod.Shuffle"/>, drawing πT costs O(R).
+    /// </summary>
+    /// <param name="sources">R, the number of sources of the whole problem.</param>
+    /// <param name="firstSource">The first source of the shard.</param>
+    /// <param name="shardDegrees">The degrees of the shard's sources, each in <c>[0, C]</c>.</param>
+    /// <param name="degreesBefore">The sum of the degrees of the sources before <paramref name="firstSource"/>.</param>
+    /// <param name="targetDegrees">t, length C, each in <c>[0, R]</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="options">As for <see cref="RouteShard(ReadOnlySpan{int}, ReadOnlySpan{int}, int, int, int, RouterOptions?)"/>.</param>
+    /// <exception cref="ArgumentException">An input is out of range, or an option is invalid or unavailable.</exception>
+    public static RoutingResult RouteShard(int sources, int firstSource, ReadOnlySpan<int> shardDegrees, long degreesBefore,
+        ReadOnlySpan<int> targetDegrees, int k, RouterOptions? options = null) =>
+        RouteShardCore(sources, firstSource, shardDegrees, degreesBefore, targetDegrees, k, null, options);
+
+    /// <summary>
+    /// <see cref="RouteShard(int, int, ReadOnlySpan{int}, long, ReadOnlySpan{int}, int, RouterOptions?)"/> into
+    /// caller-owned compact buffers reused across shards.
+    /// </summary>
+    /// <param name="sources">R, the number of sources of the whole problem.</param>
+    /// <param name="firstSource">The first source of the shard.</param>
+    /// <param name="shardDegrees">The degrees of the shard's sources, each in <c>[0, C]</c>.</param>
+    /// <param name="degreesBefore">The sum of the degrees of the sources before <paramref name="firstSource"/>.</param>
+    /// <param name="targetDegrees">t, length C, each in <c>[0, R]</c>.</param>
+    /// <param name="k">The fan-out bound, at least 1.</param>
+    /// <param name="destination">The buffers the result views; the next call with them overwrites it.</param>
+    /// <param name="options">As for the other shard overloads.</param>
+    /// <exception cref="ArgumentException">An input is out of range, or an option is invalid or unavailable.</exception>
+    public static RoutingResult RouteShard(int sources, int firstSource, ReadOnlySpan<int> shardDegrees, long degreesBefore,
+        ReadOnlySpan<int> targetDegrees, int k, RouteBuffers destination, RouterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return RouteShardCore(sources, firstSource, shardDegrees, degreesBefore, targetDegrees, k, destination, options);
+    }
+
+    private static RoutingResult RouteShardCore(int sources, int firstSource, ReadOnlySpan<int> shardDegrees, long degreesBefore,
+        ReadOnlySpan<int> targetDegrees, int k, RouteBuffers? destination, RouterOptions? options)
+    {
+        long start = Stopwatch.GetTimestamp();
+        options ??= RouterOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(sources);
+        if (firstSource < 0 || (long)firstSource + shardDegrees.Length > sources)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstSource), firstSource,
+                $"The shard [firstSource, firstSource + {shardDegrees.Length}) must lie in [0, sources = {sources}).");
+        }
+
+        int columns = targetDegrees.Length;
+        if (degreesBefore < 0 || degreesBefore > (long)firstSource * columns)
+        {
+            throw new ArgumentOutOfRangeException(nameof(degreesBefore), degreesBefore,
+                $"degreesBefore, the sum of {firstSource} degrees each in [0, C = {columns}], must be in [0, {(long)firstSource * columns}].");
+        }
+
+        int[] s = ArgumentChecks.Degrees(shardDegrees, columns, nameof(shardDegrees));
+        int[] t = ArgumentChecks.Degrees(targetDegrees, sources, nameof(targetDegrees));
+        if (options.PermuteRows || options.Permutations?.SourceRows is not null)
+        {
+            throw new ArgumentException("Sharded routing cannot deal source arcs in a permuted order (PermuteRows, Permutations.SourceRows): each shard would need every degree.", nameof(options));
+        }
+
+        if (options.TargetCapacities is not null)
+        {
+            throw new ArgumentException("Sharded routing cannot enforce TargetCapacities: capacities couple every source through one serving order.", nameof(options));
+        }
+
+        if (options.Kernel == RouterKernel.BitParallel)
+        {
+            throw new ArgumentException("Sharded routing runs the ArcScan kernel; BitParallel builds whole matrices.", nameof(options));
+        }
+
+        Validate(s.Length, columns, k, options, sources);
+        return RouteEngine.RunShard(sources, firstSource, s, degreesBefore, t, k, options, start, destination);
     }
 
     /// <summary>The candidate matrix Cand of step 7 (<c>R × C</c>) before any selection, for tests and pictures.</summary>
@@ -147,16 +339,37 @@ public static class Router
         }
     }
 
-    private static void Validate(int rows, int columns, int k, RouterOptions options)
+    /// <param name="rows">The rows routed (the shard's length for a shard).</param>
+    /// <param name="columns">C.</param>
+    /// <param name="k">The fan-out bound.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="ring">R of the whole problem, when it differs from <paramref name="rows"/> (a shard).</param>
+    private static void Validate(int rows, int columns, int k, RouterOptions options, int ring = -1)
     {
-        ArgumentChecks.FanOut(rows, k);
+        if (ring < 0)
+        {
+            ring = rows;
+        }
+
+        ArgumentChecks.K(k);
         ArgumentChecks.Parallelism(options.MaxDegreeOfParallelism, nameof(options));
+        if (!Enum.IsDefined(options.Kernel))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Kernel,
+                $"Kernel = {(int)options.Kernel} is not a RouterKernel value (Auto, ArcScan or BitParallel).");
+        }
+
+        if (!Enum.IsDefined(options.PermutationMethod))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PermutationMethod,
+                $"PermutationMethod = {(int)options.PermutationMethod} is not a PermutationMethod value (Shuffle or Feistel).");
+        }
 
         if (options.Permutations is { } p)
         {
             CheckPermutation(p.SourceColumns, columns, "Permutations.SourceColumns");
-            CheckPermutation(p.TargetColumns, rows, "Permutations.TargetColumns");
-            CheckPermutation(p.SourceRows, rows, "Permutations.SourceRows");
+            CheckPermutation(p.TargetColumns, ring, "Permutations.TargetColumns");
+            CheckPermutation(p.SourceRows, ring, "Permutations.SourceRows");
             CheckPermutation(p.TargetRows, columns, "Permutations.TargetRows");
         }
 

@@ -43,6 +43,13 @@ public sealed record RouterOptions
     /// <summary>Optional per-source fan-out limits (length R, each in <c>[0, k]</c>); by default every source may take k.</summary>
     public int[]? SourceLimits { get; init; }
 
+    /// <summary>
+    /// How the seed-derived permutations are drawn: <see cref="PermutationMethod.Shuffle"/> (the default) or
+    /// <see cref="PermutationMethod.Feistel"/>, which lets a shard of the sources cost O(shard + C) instead of O(R).
+    /// The two give different routes; each is deterministic.
+    /// </summary>
+    public PermutationMethod PermutationMethod { get; init; } = PermutationMethod.Shuffle;
+
     /// <summary>Which kernel computes the candidates; every kernel gives the same routes.</summary>
     public RouterKernel Kernel { get; init; } = RouterKernel.Auto;
 }

@@ -1,26 +1,43 @@
 namespace PhaseRouter;
 
 /// <summary>
-/// The routes of one call: for each source, up to <see cref="K"/> target indices, padded with -1 at the end.
-/// Random selection stores a source's targets in ascending order; score-ranked selection stores them best first.
+/// The routes of one call, stored compactly (CSR): source <c>r</c>'s chosen targets are
+/// <c>RouteTargets[RouteOffsets[r] .. RouteOffsets[r + 1])</c>. Random selection stores a source's targets in
+/// ascending order; score-ranked selection stores them best first. The original's padded <c>R × K</c> layout
+/// (targets, then -1) is a view produced on request: <see cref="Routes"/>, <see cref="CopyTo"/>, <see cref="ToArray"/>.
 /// </summary>
 /// <remarks>
-/// When the call was given a destination buffer, <see cref="Routes"/> is a view of that buffer: reuse it for the
-/// next call only once this result is no longer needed.
+/// <para>At the original's sizes fewer than 3 % of the padded slots hold a route, so the compact form is what the
+/// router writes, and what <see cref="RoutesOf"/>, <see cref="TargetLoads"/> and the statistics read.</para>
+/// <para>When the call was given a destination (a padded buffer or a <see cref="RouteBuffers"/>), the result is a view
+/// of it: reuse the destination for the next call only once this result is no longer needed.</para>
+/// <para>A result of a sharded call (<see cref="Router.RouteShard(int, int, ReadOnlySpan{int}, long, ReadOnlySpan{int}, int, RouterOptions?)"/>)
+/// holds the sources <c>[FirstSource, FirstSource + Sources)</c>; row <c>r</c> of it is source <c>FirstSource + r</c>.</para>
 /// </remarks>
 public sealed class RoutingResult
 {
-    private readonly Memory<int> _routes;
-    private readonly int[] _loads;
-    private readonly int[]? _capacities;
+    private ReadOnlyMemory<int> _offsets;
+    private ReadOnlyMemory<int> _targets;
+    private Memory<int> _padded;
+    private int[] _loads;
+    private int[]? _capacities;
 
-    internal RoutingResult(int sources, int targets, int k, Memory<int> routes, int[] loads, int[]? capacities,
+    /// <summary>A compact result over offsets (<c>sources + 1</c> entries) and targets (exactly the routes).</summary>
+    internal RoutingResult(int firstSource, int sources, int targets, int k, ReadOnlyMemory<int> offsets,
+        ReadOnlyMemory<int> routeTargets, int[] loads, int[]? capacities, long slotsUnfilledByCapacity, TimeSpan elapsed)
+    {
+        _loads = loads;
+        Reset(firstSource, sources, targets, k, offsets, routeTargets, loads, capacities, slotsUnfilledByCapacity, elapsed);
+    }
+
+    /// <summary>A result over a caller's padded <c>R · k</c> buffer (every row: its targets, then -1).</summary>
+    internal RoutingResult(int sources, int targets, int k, Memory<int> padded, int[] loads, int[]? capacities,
         long activeRoutes, long slotsUnfilledByCapacity, TimeSpan elapsed)
     {
         Sources = sources;
         Targets = targets;
         K = k;
-        _routes = routes;
+        _padded = padded;
         _loads = loads;
         _capacities = capacities;
         ActiveRoutes = activeRoutes;
@@ -28,20 +45,90 @@ public sealed class RoutingResult
         Elapsed = elapsed;
     }
 
-    /// <summary>R, the number of sources.</summary>
-    public int Sources { get; }
+    /// <summary>Points a reused result (owned by a <see cref="RouteBuffers"/>) at a new call's routes.</summary>
+    internal void Reset(int firstSource, int sources, int targets, int k, ReadOnlyMemory<int> offsets,
+        ReadOnlyMemory<int> routeTargets, int[] loads, int[]? capacities, long slotsUnfilledByCapacity, TimeSpan elapsed)
+    {
+        FirstSource = firstSource;
+        Sources = sources;
+        Targets = targets;
+        K = k;
+        _offsets = offsets;
+        _targets = routeTargets;
+        _padded = default;
+        _loads = loads;
+        _capacities = capacities;
+        ActiveRoutes = routeTargets.Length;
+        SlotsUnfilledByCapacity = slotsUnfilledByCapacity;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>Writes the padded view into a caller's buffer, which <see cref="Routes"/> then returns.</summary>
+    internal void AttachPadded(Memory<int> padded)
+    {
+        CopyTo(padded.Span);
+        _padded = padded;
+    }
+
+    /// <summary>The first source this result holds: 0, except for a sharded call.</summary>
+    public int FirstSource { get; private set; }
+
+    /// <summary>R, the number of sources this result holds (the shard's length for a sharded call).</summary>
+    public int Sources { get; private set; }
 
     /// <summary>C, the number of targets.</summary>
-    public int Targets { get; }
+    public int Targets { get; private set; }
 
-    /// <summary>The fan-out bound k: the number of slots per source.</summary>
-    public int K { get; }
+    /// <summary>The fan-out bound k: no source has more routes, and the padded view has k slots per source.</summary>
+    public int K { get; private set; }
 
-    /// <summary>All routes, <c>R · K</c> entries, source after source (the original's output format).</summary>
-    public ReadOnlySpan<int> Routes => _routes.Span;
+    /// <summary>
+    /// <c>Sources + 1</c> offsets into <see cref="RouteTargets"/>: source <c>r</c>'s routes are
+    /// <c>RouteTargets[RouteOffsets[r] .. RouteOffsets[r + 1])</c>.
+    /// </summary>
+    public ReadOnlySpan<int> RouteOffsets
+    {
+        get
+        {
+            EnsureCompact();
+            return _offsets.Span;
+        }
+    }
 
-    /// <summary>The <see cref="K"/> slots of one source: its targets, then -1 padding.</summary>
-    /// <param name="source">Source index in <c>[0, Sources)</c>.</param>
+    /// <summary>Every chosen target, source after source (<see cref="ActiveRoutes"/> entries).</summary>
+    public ReadOnlySpan<int> RouteTargets
+    {
+        get
+        {
+            EnsureCompact();
+            return _targets.Span;
+        }
+    }
+
+    /// <summary>
+    /// All routes in the original's padded format: <c>Sources · K</c> entries, source after source, each row its
+    /// targets and then -1. Built on first request from the compact routes (O(R·k) memory) unless the call wrote a
+    /// padded buffer; prefer <see cref="RoutesOf"/> or <see cref="RouteTargets"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>Sources · K</c> exceeds the largest array.</exception>
+    public ReadOnlySpan<int> Routes
+    {
+        get
+        {
+            if (_padded.IsEmpty && (long)Sources * K > 0)
+            {
+                CheckPaddedFits();
+                var padded = GC.AllocateUninitializedArray<int>(Sources * K);
+                CopyTo(padded);
+                _padded = padded;
+            }
+
+            return _padded.Span;
+        }
+    }
+
+    /// <summary>The routes of one source: its chosen targets (at most <see cref="K"/>), without padding.</summary>
+    /// <param name="source">Row index in <c>[0, Sources)</c> (source <c>FirstSource + source</c>).</param>
     public ReadOnlySpan<int> RoutesOf(int source)
     {
         if ((uint)source >= (uint)Sources)
@@ -49,14 +136,58 @@ public sealed class RoutingResult
             throw new ArgumentOutOfRangeException(nameof(source), source, $"Source must be in [0, {Sources}).");
         }
 
-        return _routes.Span.Slice(source * K, K);
+        if (!_offsets.IsEmpty)
+        {
+            ReadOnlySpan<int> offsets = _offsets.Span;
+            int from = offsets[source];
+            return _targets.Span[from..offsets[source + 1]];
+        }
+
+        ReadOnlySpan<int> row = _padded.Span.Slice(source * K, K);
+        int end = row.IndexOf(-1);
+        return end < 0 ? row : row[..end];
     }
 
-    /// <summary>A copy of <see cref="Routes"/>.</summary>
-    public int[] ToArray() => _routes.ToArray();
+    /// <summary>Writes the padded view (<c>Sources · K</c> entries: each row's targets, then -1) into a caller's buffer.</summary>
+    /// <param name="destination">Exactly <c>Sources · K</c> slots.</param>
+    /// <exception cref="ArgumentException">The buffer has the wrong length.</exception>
+    public void CopyTo(Span<int> destination)
+    {
+        if (destination.Length != (long)Sources * K)
+        {
+            throw new ArgumentException(
+                $"destination must hold Sources·K = {Sources}·{K} = {(long)Sources * K} slots; got {destination.Length}.", nameof(destination));
+        }
 
-    /// <summary>Number of filled slots (routes that are not -1).</summary>
-    public long ActiveRoutes { get; }
+        if (!_padded.IsEmpty)
+        {
+            _padded.Span.CopyTo(destination);
+            return;
+        }
+
+        ReadOnlySpan<int> offsets = _offsets.Span;
+        ReadOnlySpan<int> targets = _targets.Span;
+        for (int r = 0; r < Sources; r++)
+        {
+            Span<int> slots = destination.Slice(r * K, K);
+            ReadOnlySpan<int> row = targets[offsets[r]..offsets[r + 1]];
+            row.CopyTo(slots);
+            slots[row.Length..].Fill(-1);
+        }
+    }
+
+    /// <summary>A new array holding the padded view (<c>Sources · K</c> entries).</summary>
+    /// <exception cref="InvalidOperationException"><c>Sources · K</c> exceeds the largest array.</exception>
+    public int[] ToArray()
+    {
+        CheckPaddedFits();
+        var result = new int[Sources * K];
+        CopyTo(result);
+        return result;
+    }
+
+    /// <summary>Number of routes (filled slots of the padded view).</summary>
+    public long ActiveRoutes { get; private set; }
 
     /// <summary>Number of routes that end at each target (length C).</summary>
     public ReadOnlySpan<int> TargetLoads => _loads;
@@ -68,13 +199,13 @@ public sealed class RoutingResult
     public bool HasCapacities => _capacities is not null;
 
     /// <summary>Filled share of all slots: <c>ActiveRoutes / (R · K)</c> (1 when there are no slots).</summary>
-    public double FillRatio => Sources == 0 ? 1.0 : (double)ActiveRoutes / ((long)Sources * K);
+    public double FillRatio => Sources == 0 ? 1.0 : ActiveRoutes / ((double)Sources * K);
 
-    /// <summary>Slots left at -1, for any reason.</summary>
+    /// <summary>Slots of the padded view left at -1, for any reason.</summary>
     public long UnfilledSlots => (long)Sources * K - ActiveRoutes;
 
     /// <summary>Slots left unfilled because every remaining candidate was full (0 without capacities).</summary>
-    public long SlotsUnfilledByCapacity { get; }
+    public long SlotsUnfilledByCapacity { get; private set; }
 
     /// <summary>Slots left unfilled because the source had too few candidates (or a lower fan-out limit).</summary>
     public long SlotsUnfilledByCandidates => UnfilledSlots - SlotsUnfilledByCapacity;
@@ -83,5 +214,37 @@ public sealed class RoutingResult
     public int MaxLoad => _loads.Length == 0 ? 0 : _loads.Max();
 
     /// <summary>Wall time of the call, validation and result included.</summary>
-    public TimeSpan Elapsed { get; }
+    public TimeSpan Elapsed { get; private set; }
+
+    private void CheckPaddedFits()
+    {
+        if ((long)Sources * K > Array.MaxLength)
+        {
+            throw new InvalidOperationException(
+                $"The padded view needs Sources·K = {Sources}·{K} = {(long)Sources * K} slots, more than the largest array; read RoutesOf or RouteTargets instead.");
+        }
+    }
+
+    /// <summary>Builds the compact form of a padded result the first time it is asked for.</summary>
+    private void EnsureCompact()
+    {
+        if (!_offsets.IsEmpty)
+        {
+            return;
+        }
+
+        var offsets = new int[Sources + 1];
+        var targets = new int[checked((int)ActiveRoutes)];
+        int used = 0;
+        for (int r = 0; r < Sources; r++)
+        {
+            ReadOnlySpan<int> row = RoutesOf(r);
+            row.CopyTo(targets.AsSpan(used));
+            used += row.Length;
+            offsets[r + 1] = used;
+        }
+
+        _targets = targets;
+        _offsets = offsets;
+    }
 }

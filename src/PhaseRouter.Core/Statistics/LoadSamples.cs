@@ -122,6 +122,12 @@ public sealed class LoadSamples
             throw new ArgumentException("loads[0] is empty; every sample needs at least one target.", nameof(loads));
         }
 
+        if ((long)loads.Count * targets > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"{loads.Count} samples of {targets} targets = {(long)loads.Count * targets} loads exceed the largest array ({Array.MaxLength}).", nameof(loads));
+        }
+
         var flat = new int[(long)loads.Count * targets];
         var active = new long[loads.Count];
         for (int m = 0; m < loads.Count; m++)

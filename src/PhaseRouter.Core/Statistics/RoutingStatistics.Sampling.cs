@@ -37,6 +37,12 @@ public static partial class RoutingStatistics
         // Sample 0 runs alone first: it fixes the width and lets input errors surface as the router threw them.
         RoutingResult first = route(seedBase) ?? throw new ArgumentException("route returned null for sample 0.", nameof(route));
         int targets = first.Targets;
+        if ((long)samples * targets > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(samples), samples,
+                $"samples·C = {samples}·{targets} = {(long)samples * targets} loads exceed the largest array ({Array.MaxLength}); take fewer samples.");
+        }
+
         var loads = new int[(long)samples * targets];
         var active = new long[samples];
         first.TargetLoads.CopyTo(loads);

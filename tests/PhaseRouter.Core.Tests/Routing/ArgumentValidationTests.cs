@@ -49,11 +49,39 @@ public class ArgumentValidationTests
     }
 
     [Fact]
-    public void RoutesBeyondArrayLimits_AreRejected()
+    public void PaddedViewBeyondArrayLimits_IsRefused_ButTheCompactRoutesAreThere()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Router.RouteDegrees(new int[1 << 20], new int[4], 1 << 12));
-        Assert.Equal("k", e.ParamName);
-        Assert.Contains("exceed", e.Message);
+        // R·k = 2^32 padded slots: the compact result needs none of them; only the padded view is refused.
+        RoutingResult result = Router.RouteDegrees(new int[1 << 20], new int[4], 1 << 12);
+        Assert.Equal(0, result.ActiveRoutes);
+        Assert.Equal(1 << 20, result.Sources);
+        Assert.Empty(result.RoutesOf((1 << 20) - 1).ToArray());
+        var e = Assert.Throws<InvalidOperationException>(() => result.Routes.Length);
+        Assert.Contains("RoutesOf", e.Message);
+        Assert.Throws<InvalidOperationException>(() => result.ToArray());
+    }
+
+    [Fact]
+    public void KFarAboveC_AllocatesNothingForTheUnusedSlots()
+    {
+        // The case: k = 5·10^8 over two targets used to allocate R·k = 10^9 slots (4 GB) for two routes.
+        Router.RouteDegrees([2], [1, 1], 500_000_000, new RouterOptions { MaxDegreeOfParallelism = 1 });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RoutingResult result = Router.RouteDegrees([2], [1, 1], 500_000_000, new RouterOptions { MaxDegreeOfParallelism = 1 });
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal([0, 1], result.RoutesOf(0).ToArray());
+        Assert.Equal(500_000_000, result.K);
+        Assert.InRange(allocated, 0, 64 * 1024);
+    }
+
+    [Fact]
+    public void UndefinedEnumOptions_AreRejected()
+    {
+        var kernel = Assert.Throws<ArgumentOutOfRangeException>(() => Router.RouteDegrees(Four, Four, 1, new RouterOptions { Kernel = (RouterKernel)7 }));
+        Assert.Contains("Kernel = 7", kernel.Message);
+        Assert.Equal("options", kernel.ParamName);
+        var method = Assert.Throws<ArgumentOutOfRangeException>(() => Router.RouteDegrees(Four, Four, 1, new RouterOptions { PermutationMethod = (PermutationMethod)(-1) }));
+        Assert.Contains("PermutationMethod = -1", method.Message);
     }
 
     [Fact]

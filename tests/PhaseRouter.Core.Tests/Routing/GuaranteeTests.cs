@@ -17,16 +17,13 @@ public class GuaranteeTests
         var loads = new int[p.C];
         for (int i = 0; i < p.R; i++)
         {
-            ReadOnlySpan<int> row = result.RoutesOf(i);
-            Assert.Equal(p.K, row.Length);
-            int count = 0;
-            while (count < row.Length && row[count] >= 0)
-            {
-                count++;
-            }
-
-            Assert.True(row[count..].ToArray().All(x => x == -1), $"row {i}: -1 padding must come last");
-            int[] chosen = row[..count].ToArray();
+            // The compact row holds the chosen targets only; the padded view is that row, then -1 to k slots.
+            int[] chosen = result.RoutesOf(i).ToArray();
+            int count = chosen.Length;
+            Assert.InRange(count, 0, p.K);
+            Assert.Equal(offsetsOf(result, i), (result.RouteOffsets[i], result.RouteOffsets[i + 1] - result.RouteOffsets[i]));
+            int[] padded = result.Routes.Slice(i * p.K, p.K).ToArray();
+            Assert.Equal(chosen.Concat(Enumerable.Repeat(-1, p.K - count)), padded);
             Assert.Equal(chosen.Length, chosen.Distinct().Count());
             Assert.All(chosen, j => Assert.InRange(j, 0, p.C - 1));
             Assert.All(chosen, j => Assert.True(cand[i, j], $"({i},{j}) is not a candidate"));
@@ -43,8 +40,20 @@ public class GuaranteeTests
         }
 
         Assert.Equal(active, result.ActiveRoutes);
+        Assert.Equal(active, result.RouteTargets.Length);
         Assert.Equal(loads, result.TargetLoads.ToArray());
         Assert.Equal(0, result.SlotsUnfilledByCapacity);
+
+        static (int Start, int Count) offsetsOf(RoutingResult r, int i)
+        {
+            int start = 0;
+            for (int x = 0; x < i; x++)
+            {
+                start += r.RoutesOf(x).Length;
+            }
+
+            return (start, r.RoutesOf(i).Length);
+        }
     }
 
     [Theory]

@@ -122,6 +122,18 @@ public class MonteCarloTests
         Assert.Equal("loads", Assert.Throws<ArgumentException>(() => LoadSamples.FromLoads([[1, 2], [1]])).ParamName);
     }
 
+    [Fact]
+    public void HugeSampleCounts_AreAnArgumentError_NotAnOverflow()
+    {
+        // int.MaxValue samples of 4 targets: 8.6·10^9 loads, more than one array holds; sample 0 alone is routed.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RoutingStatistics.SampleMany([1, 2, 3, 4], [1, 2, 3, 4], 2, int.MaxValue));
+        Assert.Equal("samples", e.ParamName);
+        Assert.Contains("exceed the largest array", e.Message);
+        Assert.Equal("samples", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RoutingStatistics.MonteCarlo([1, 2, 3, 4], [1, 2, 3, 4], 2, int.MaxValue)).ParamName);
+    }
+
     /// <summary>Equality to 12 decimal places.</summary>
     private sealed class Near : IEqualityComparer<double>
     {
