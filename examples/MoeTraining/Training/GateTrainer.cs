@@ -17,12 +17,21 @@ public static class GateTrainer
     public const int FinalLossWindow = 50;
 
     /// <summary>Trains and tests <paramref name="gate"/>.</summary>
+    /// <param name="gate">The gate to train.</param>
+    /// <param name="settings">Sizes, seed, learning rate and epochs.</param>
+    /// <param name="data">The train and test split.</param>
+    /// <param name="observer">Receives progress.</param>
+    /// <param name="token">Cancels between steps.</param>
+    /// <param name="createOptimizer">
+    /// Builds the optimizer from the parameters and the learning rate (null: Adam). The trainer owns and disposes it.
+    /// </param>
     public static RunResult Run(
         GateKind gate,
         ExperimentSettings settings,
         LoadedData data,
         ITrainingObserver observer,
-        CancellationToken token = default)
+        CancellationToken token = default,
+        Func<IEnumerable<global::TorchSharp.Modules.Parameter>, double, optim.Optimizer>? createOptimizer = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
@@ -40,7 +49,9 @@ public static class GateTrainer
         int totalSteps = batchesPerEpoch * settings.Epochs;
         using var model = MoeModelFactory.Create(gate, settings);
         var classifier = model.Classifier;
-        using var optimizer = optim.Adam(classifier.parameters(), settings.LearningRate);
+        using var optimizer = createOptimizer is null
+            ? optim.Adam(classifier.parameters(), settings.LearningRate)
+            : createOptimizer(classifier.parameters(), settings.LearningRate);
 
         // Cosine decay of the learning rate to a tenth over the run: the last steps average out batch noise.
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, totalSteps, settings.LearningRate * 0.1);
