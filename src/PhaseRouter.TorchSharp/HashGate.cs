@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PhaseRouter.TorchSharp;
@@ -30,7 +31,8 @@ public sealed class HashGate : MoeGate
         int[] choices = GateRouting.HashChoices(count, Experts, K, Options.BaseSeed);
         int[] routes = GateRouting.GreedySlotMajor(choices, count, Experts, K, capacity);
         double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var uniform = full(count, Experts, 1.0 / K, tokens.dtype, tokens.device);
+        using var weight = (1.0 / K).ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+        var uniform = full(count, Experts, weight, tokens.dtype, tokens.device);
         return CreatePlan(routes, choices, capacity, uniform, null, milliseconds, Options.BaseSeed);
     }
 }

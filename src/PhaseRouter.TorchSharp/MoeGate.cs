@@ -117,7 +117,10 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         // Widened to int64 by torch, not through a managed long[] (a large-object-heap array per batch).
         var expertIndices = tensor(routes, [tokens, K], ScalarType.Int32, device).to(ScalarType.Int64);
 
-        var combine = probabilities.gather(1, expertIndices.clamp_min(0)).masked_fill(expertIndices.lt(0), 0.0);
+        // Explicit scalars, disposed after the calls that read them (see ScalarSafeAdam for why not implicit ones).
+        using var noExpert = 0.ToScalar();
+        using var zeroWeight = 0.0.ToScalar();
+        var combine = probabilities.gather(1, expertIndices.clamp_min(noExpert)).masked_fill(expertIndices.lt(noExpert), zeroWeight);
         var expertLoads = tensor(Array.ConvertAll(loads, l => (long)l), [Experts], ScalarType.Int64, device);
         var expertDemand = tensor(Array.ConvertAll(demand, d => (long)d), [Experts], ScalarType.Int64, device);
         var aux = auxLoss ?? zeros(Array.Empty<long>(), probabilities.dtype, device);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -121,7 +122,8 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
 
             var expertOutput = outputs.Count == 1 ? outputs[0] : cat(outputs, 0);
             var weights = plan.CombineWeights.reshape(-1).index_select(0, slotIndex).unsqueeze(1).to(expertOutput.dtype);
-            output.index_add_(0, tokenIndex, expertOutput * weights, 1);
+            using var one = 1.ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+            output.index_add_(0, tokenIndex, expertOutput * weights, one);
         }
 
         return scope.MoveToOuter(output.reshape(input.shape));

@@ -9,10 +9,13 @@ namespace PhaseRouter.Soak;
 internal sealed class CollectorThread : IDisposable
 {
     private readonly Thread _thread;
+    private readonly int _pauseMilliseconds;
     private volatile bool _stop;
 
-    public CollectorThread()
+    /// <summary>Starts the thread; it sleeps <paramref name="pauseMilliseconds"/> between collections (0: only yields).</summary>
+    public CollectorThread(int pauseMilliseconds)
     {
+        _pauseMilliseconds = pauseMilliseconds;
         _thread = new Thread(Loop) { IsBackground = true, Name = "soak collector" };
         _thread.Start();
     }
@@ -31,7 +34,14 @@ internal sealed class CollectorThread : IDisposable
             GC.Collect(0);
             GC.WaitForPendingFinalizers();
             Interlocked.Increment(ref _collections);
-            Thread.Yield();
+            if (_pauseMilliseconds > 0)
+            {
+                Thread.Sleep(_pauseMilliseconds);
+            }
+            else
+            {
+                Thread.Yield();
+            }
         }
     }
 

@@ -47,6 +47,18 @@ internal static class SoakCommand
         });
         var noCollect = new Option<bool>("--no-collect-every-step") { Description = "Do not force a collection after every step." };
         var noThread = new Option<bool>("--no-collector-thread") { Description = "Do not run the background thread that forces collections." };
+        var pause = new Option<int>("--collector-pause-ms")
+        {
+            Description = "Sleep of the collector thread between two collections in milliseconds (0: it only yields).",
+            DefaultValueFactory = _ => 1,
+        };
+        pause.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError($"--collector-pause-ms must be 0 or more; got {r.GetValueOrDefault<int>()}.");
+            }
+        });
         var noBurn = new Option<bool>("--no-burn") { Description = "Do not start the process that keeps every core busy." };
         var torchAdam = new Option<bool>("--torch-adam") { Description = "Train with TorchSharp's optim.Adam (shows the upstream bug the example works around)." };
         var stop = new Option<bool>("--stop-on-failure") { Description = "Stop at the first failed training." };
@@ -54,7 +66,7 @@ internal static class SoakCommand
         var root = new RootCommand(
             "Soak test: many short trainings of every gate in one process under garbage-collection pressure. Exit code 0: no training failed.")
         {
-            seconds, trainings, gen0, noCollect, noThread, noBurn, torchAdam, stop,
+            seconds, trainings, gen0, noCollect, noThread, pause, noBurn, torchAdam, stop,
         };
         root.SetAction(result =>
         {
@@ -70,6 +82,7 @@ internal static class SoakCommand
                 gen0Size,
                 !result.GetValue(noCollect),
                 !result.GetValue(noThread),
+                result.GetValue(pause),
                 !result.GetValue(noBurn),
                 result.GetValue(torchAdam),
                 result.GetValue(stop));

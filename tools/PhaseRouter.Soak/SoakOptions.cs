@@ -6,6 +6,7 @@ namespace PhaseRouter.Soak;
 /// <param name="Gen0Size">Value of <c>DOTNET_GCgen0size</c> the soak runs under (hex, e.g. <c>0x10000</c>), or empty for the runtime's default.</param>
 /// <param name="CollectEveryStep">Forced <c>GC.Collect()</c> + <c>GC.WaitForPendingFinalizers()</c> after every training step.</param>
 /// <param name="GcThread">A background thread forcing collections and running finalizers continuously, so a collection can land while the training thread is inside a native call.</param>
+/// <param name="CollectorPauseMilliseconds">The collector thread's sleep between two collections (0: it only yields).</param>
 /// <param name="BurnCpu">A second process keeping every core busy for the duration.</param>
 /// <param name="TorchAdam">Train with TorchSharp's own <c>optim.Adam</c> instead of the example's optimizer (reproduces the upstream bug).</param>
 /// <param name="StopOnFailure">Stop at the first failed training instead of counting failures.</param>
@@ -15,6 +16,7 @@ internal sealed record SoakOptions(
     string Gen0Size,
     bool CollectEveryStep,
     bool GcThread,
+    int CollectorPauseMilliseconds,
     bool BurnCpu,
     bool TorchAdam,
     bool StopOnFailure);

@@ -34,8 +34,11 @@ internal static class SoakRunner
         int gen0Before = GC.CollectionCount(0);
         long allocatedBefore = GC.GetTotalAllocatedBytes();
         using var burner = options.BurnCpu ? ChildProcesses.StartBurner(options.Seconds + 60) : null;
-        using var collector = options.GcThread ? new CollectorThread() : null;
+        using var collector = options.GcThread ? new CollectorThread(options.CollectorPauseMilliseconds) : null;
+        // The budget also stops a training between two steps, so a slow machine cannot stretch the soak.
+        using var deadline = new CancellationTokenSource(budget);
         int trainings = 0;
+        bool cut = false;
         try
         {
             while (clock.Elapsed < budget && (options.MaxTrainings == 0 || trainings < options.MaxTrainings))
@@ -45,7 +48,12 @@ internal static class SoakRunner
                 long stepsBefore = observer.Steps;
                 try
                 {
-                    GateTrainer.Run(soakCase.Gate, soakCase.Settings(round, threads), data, observer, createOptimizer: optimizer);
+                    GateTrainer.Run(soakCase.Gate, soakCase.Settings(round, threads), data, observer, deadline.Token, optimizer);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                {
+                    cut = true;
+                    break;
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -83,7 +91,7 @@ internal static class SoakRunner
         }
 
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"soak: {trainings} trainings, {observer.Steps} steps in {clock.Elapsed.TotalSeconds:F1} s; " +
+            $"soak: {trainings} trainings{(cut ? " and part of one cut by the budget" : string.Empty)}, {observer.Steps} steps in {clock.Elapsed.TotalSeconds:F1} s; " +
             $"{(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6:F0} MB allocated, " +
             $"{GC.CollectionCount(0) - gen0Before} gen-0 collections, {collector?.Collections ?? 0} forced by the collector thread; " +
             $"{failures.Count} failed"));
@@ -101,7 +109,7 @@ internal static class SoakRunner
         (options.MaxTrainings > 0 ? $", at most {options.MaxTrainings} trainings" : string.Empty) +
         $"; {ChildProcesses.Gen0SizeVariable}={Environment.GetEnvironmentVariable(ChildProcesses.Gen0SizeVariable) ?? "(default)"}" +
         $"; collect after every step: {(options.CollectEveryStep ? "yes" : "no")}" +
-        $"; collector thread: {(options.GcThread ? "yes" : "no")}" +
+        $"; collector thread: {(options.GcThread ? $"yes, {options.CollectorPauseMilliseconds} ms pause" : "no")}" +
         $"; CPU burner process: {(options.BurnCpu ? "yes" : "no")}" +
         $"; {threads} core(s); optimizer: {(options.TorchAdam ? "TorchSharp optim.Adam" : "the example's")}" +
         $"; {SoakCase.Cycle.Count} cases per round: {string.Join(", ", SoakCase.Cycle.Select(c => c.Name))}";

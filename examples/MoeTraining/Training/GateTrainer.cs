@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PhaseRouter.Examples.MoeTraining.Data;
 using PhaseRouter.Examples.MoeTraining.Model;
 using PhaseRouter.Examples.MoeTraining.Reporting;
+using PhaseRouter.TorchSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,7 +24,8 @@ public static class GateTrainer
     /// <param name="observer">Receives progress.</param>
     /// <param name="token">Cancels between steps.</param>
     /// <param name="createOptimizer">
-    /// Builds the optimizer from the parameters and the learning rate (null: Adam). The trainer owns and disposes it.
+    /// Builds the optimizer from the parameters and the learning rate (null: <see cref="ScalarSafeAdam"/>). The trainer
+    /// owns and disposes it.
     /// </param>
     public static RunResult Run(
         GateKind gate,
@@ -49,9 +51,13 @@ public static class GateTrainer
         int totalSteps = batchesPerEpoch * settings.Epochs;
         using var model = MoeModelFactory.Create(gate, settings);
         var classifier = model.Classifier;
+        // ScalarSafeAdam, not optim.Adam: TorchSharp's Adam lets the collector free its scalars during native calls.
         using var optimizer = createOptimizer is null
-            ? optim.Adam(classifier.parameters(), settings.LearningRate)
+            ? new ScalarSafeAdam(classifier.parameters(), settings.LearningRate)
             : createOptimizer(classifier.parameters(), settings.LearningRate);
+        // Explicit scalars for the whole run (Tensor + Tensor would make an implicit alpha = 1; see ScalarSafeAdam).
+        using var auxLossWeight = settings.AuxLossWeight.ToScalar();
+        using var one = 1.ToScalar();
 
         // Cosine decay of the learning rate to a tenth over the run: the last steps average out batch noise.
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, totalSteps, settings.LearningRate * 0.1);
@@ -78,7 +84,7 @@ public static class GateTrainer
                 var plan = model.Moe.LastPlan
                            ?? throw new InvalidOperationException("The mixture-of-experts layer produced no routing plan.");
                 var objective = gate == GateKind.Softmax && settings.AuxLossWeight > 0
-                    ? loss + (plan.AuxLoss * settings.AuxLossWeight)
+                    ? loss.add(plan.AuxLoss.mul(auxLossWeight), one)
                     : loss;
                 objective.backward();
                 optimizer.step();
