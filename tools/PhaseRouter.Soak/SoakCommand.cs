@@ -45,7 +45,18 @@ internal static class SoakCommand
                 r.AddError($"--gen0size must be a hex number such as 0x10000, or 'default'; got '{value}'.");
             }
         });
-        var noCollect = new Option<bool>("--no-collect-every-step") { Description = "Do not force a collection after every step." };
+        var collectEvery = new Option<int>("--collect-every")
+        {
+            Description = "Force a full collection and run the finalizers after every this many training steps (0: never).",
+            DefaultValueFactory = _ => 5,
+        };
+        collectEvery.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError($"--collect-every must be 0 or more; got {r.GetValueOrDefault<int>()}.");
+            }
+        });
         var noThread = new Option<bool>("--no-collector-thread") { Description = "Do not run the background thread that forces collections." };
         var pause = new Option<int>("--collector-pause-ms")
         {
@@ -66,7 +77,7 @@ internal static class SoakCommand
         var root = new RootCommand(
             "Soak test: many short trainings of every gate in one process under garbage-collection pressure. Exit code 0: no training failed.")
         {
-            seconds, trainings, gen0, noCollect, noThread, pause, noBurn, torchAdam, stop,
+            seconds, trainings, gen0, collectEvery, noThread, pause, noBurn, torchAdam, stop,
         };
         root.SetAction(result =>
         {
@@ -80,7 +91,7 @@ internal static class SoakCommand
                 result.GetValue(seconds),
                 result.GetValue(trainings),
                 gen0Size,
-                !result.GetValue(noCollect),
+                result.GetValue(collectEvery),
                 !result.GetValue(noThread),
                 result.GetValue(pause),
                 !result.GetValue(noBurn),

@@ -4,11 +4,11 @@ using PhaseRouter.Examples.MoeTraining.Training;
 namespace PhaseRouter.Soak;
 
 /// <summary>
-/// Counts the steps of the trainings and, when asked, forces a full collection and runs the pending finalizers after
-/// every step: a native object whose managed owner is unreachable is then freed at once instead of whenever the
-/// collector happens to run.
+/// Counts the steps of the trainings and, every <paramref name="collectEvery"/> steps (0: never), forces a full
+/// collection and runs the pending finalizers between two steps: a native object whose managed owner became
+/// unreachable (a plan, a buffer, optimizer state) is then freed at once instead of whenever the collector runs.
 /// </summary>
-internal sealed class SoakObserver(bool collectEveryStep) : ITrainingObserver
+internal sealed class SoakObserver(int collectEvery) : ITrainingObserver
 {
     /// <summary>Training steps completed so far, over all trainings.</summary>
     public long Steps { get; private set; }
@@ -20,7 +20,7 @@ internal sealed class SoakObserver(bool collectEveryStep) : ITrainingObserver
     public void StepCompleted(string gate, StepRecord step, int totalSteps)
     {
         Steps++;
-        if (collectEveryStep)
+        if (collectEvery > 0 && Steps % collectEvery == 0)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();

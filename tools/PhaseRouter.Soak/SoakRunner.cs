@@ -27,7 +27,7 @@ internal static class SoakRunner
 
         log.WriteLine(Conditions(options, threads));
         log.Flush();
-        var observer = new SoakObserver(options.CollectEveryStep);
+        var observer = new SoakObserver(options.CollectEvery);
         var failures = new List<SoakFailure>();
         var clock = Stopwatch.StartNew();
         var budget = TimeSpan.FromSeconds(options.Seconds);
@@ -108,7 +108,7 @@ internal static class SoakRunner
         $"soak conditions: {options.Seconds} s budget" +
         (options.MaxTrainings > 0 ? $", at most {options.MaxTrainings} trainings" : string.Empty) +
         $"; {ChildProcesses.Gen0SizeVariable}={Environment.GetEnvironmentVariable(ChildProcesses.Gen0SizeVariable) ?? "(default)"}" +
-        $"; collect after every step: {(options.CollectEveryStep ? "yes" : "no")}" +
+        $"; full collection between steps: {(options.CollectEvery > 0 ? $"every {options.CollectEvery} step(s)" : "no")}" +
         $"; collector thread: {(options.GcThread ? $"yes, {options.CollectorPauseMilliseconds} ms pause" : "no")}" +
         $"; CPU burner process: {(options.BurnCpu ? "yes" : "no")}" +
         $"; {threads} core(s); optimizer: {(options.TorchAdam ? "TorchSharp optim.Adam" : "the example's")}" +
