@@ -12,6 +12,7 @@ namespace PhaseRouter.TorchSharp;
 /// choices, …). The gate has no parameters; each routed slot's combine weight is the constant <c>1/k</c>. The plan's
 /// <see cref="RoutingPlan.ExpertDemand"/> counts the hash choices before capacity.
 /// </summary>
+/// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
 public sealed class HashGate : MoeGate
 {
     /// <summary>Creates the gate.</summary>

@@ -11,6 +11,14 @@ namespace PhaseRouter.TorchSharp;
 /// there is none); the gate records every batch in its <see cref="Monitor"/> and advances <see cref="Step"/> after
 /// each training batch.
 /// </summary>
+/// <remarks>
+/// Lifetime: the gate owns its parameters (disposed with it, or with the <see cref="MoeLayer"/> that holds it) and
+/// managed buffers reused from batch to batch (never exposed). The <see cref="RoutingPlan"/> a forward returns
+/// belongs to the caller: its tensors are moved into the caller's dispose scope and die with it, or, when the caller
+/// has none, live until <see cref="RoutingPlan.Dispose"/>. Every temporary of a forward lives in the forward's own
+/// dispose scope; scalars are made explicitly and disposed after the native call that reads them (implicit ones can
+/// be finalized during that call, see <see cref="ScalarSafeAdam"/>). Not thread-safe: one forward at a time.
+/// </remarks>
 public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
 {
     /// <summary>Validates the options and the model width.</summary>

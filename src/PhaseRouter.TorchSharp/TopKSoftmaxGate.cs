@@ -14,6 +14,7 @@ namespace PhaseRouter.TorchSharp;
 /// (1 at perfect balance; scale it by a small coefficient such as 0.01 when adding it to the loss). Those top-k
 /// choices are also the plan's <see cref="RoutingPlan.ExpertDemand"/>.
 /// </summary>
+/// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
 public sealed class TopKSoftmaxGate : MoeGate
 {
     private readonly Linear linear;
