@@ -8,30 +8,8 @@ internal static class SoakCommand
     /// <summary>Parses <paramref name="args"/> and runs; returns the exit code.</summary>
     public static int Invoke(string[] args)
     {
-        var seconds = new Option<int>("--seconds")
-        {
-            Description = "Time budget in seconds; no training starts after it.",
-            DefaultValueFactory = _ => 100,
-        };
-        seconds.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError($"--seconds must be at least 1; got {r.GetValueOrDefault<int>()}.");
-            }
-        });
-        var trainings = new Option<int>("--trainings")
-        {
-            Description = "Stop after this many trainings (0: only the time budget).",
-            DefaultValueFactory = _ => 0,
-        };
-        trainings.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError($"--trainings must be 0 or more; got {r.GetValueOrDefault<int>()}.");
-            }
-        });
+        var seconds = IntOption("--seconds", "Time budget in seconds; no training starts after it.", 100, minimum: 1);
+        var trainings = IntOption("--trainings", "Stop after this many trainings (0: only the time budget).", 0, minimum: 0);
         var gen0 = new Option<string>("--gen0size")
         {
             Description = "DOTNET_GCgen0size for the soak, in hex (the program restarts itself with it); 'default' for the runtime's.",
@@ -45,31 +23,11 @@ internal static class SoakCommand
                 r.AddError($"--gen0size must be a hex number such as 0x10000, or 'default'; got '{value}'.");
             }
         });
-        var collectEvery = new Option<int>("--collect-every")
-        {
-            Description = "Force a full collection and run the finalizers after every this many training steps (0: never).",
-            DefaultValueFactory = _ => 5,
-        };
-        collectEvery.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError($"--collect-every must be 0 or more; got {r.GetValueOrDefault<int>()}.");
-            }
-        });
+        var collectEvery = IntOption("--collect-every",
+            "Force a full collection and run the finalizers after every this many training steps (0: never).", 5, minimum: 0);
         var noThread = new Option<bool>("--no-collector-thread") { Description = "Do not run the background thread that forces collections." };
-        var pause = new Option<int>("--collector-pause-ms")
-        {
-            Description = "Sleep of the collector thread between two collections in milliseconds (0: it only yields).",
-            DefaultValueFactory = _ => 1,
-        };
-        pause.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError($"--collector-pause-ms must be 0 or more; got {r.GetValueOrDefault<int>()}.");
-            }
-        });
+        var pause = IntOption("--collector-pause-ms",
+            "Sleep of the collector thread between two collections in milliseconds (0: it only yields).", 1, minimum: 0);
         var noBurn = new Option<bool>("--no-burn") { Description = "Do not start the process that keeps every core busy." };
         var torchAdam = new Option<bool>("--torch-adam") { Description = "Train with TorchSharp's optim.Adam (shows the upstream bug the example works around)." };
         var stop = new Option<bool>("--stop-on-failure") { Description = "Stop at the first failed training." };
@@ -110,6 +68,20 @@ internal static class SoakCommand
         });
         root.Subcommands.Add(burn);
         return root.Parse(args).Invoke();
+    }
+
+    private static Option<int> IntOption(string name, string description, int defaultValue, int minimum)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            int value = r.GetValueOrDefault<int>();
+            if (value < minimum)
+            {
+                r.AddError($"{name} must be at least {minimum}; got {value}.");
+            }
+        });
+        return option;
     }
 
     private static bool IsHex(string value) =>
