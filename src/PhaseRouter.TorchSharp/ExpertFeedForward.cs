@@ -4,6 +4,10 @@ using static TorchSharp.torch;
 namespace PhaseRouter.TorchSharp;
 
 /// <summary>One expert of a <see cref="MoeLayer"/>: <c>Linear(modelDim → hiddenDim) → GELU → Linear(hiddenDim → modelDim)</c>.</summary>
+/// <remarks>
+/// Lifetime: owns its two linear maps (disposed with it; the layer that holds it disposes it). Its temporaries live in
+/// the forward's own dispose scope; the output goes to the caller's scope (or to the caller when there is none).
+/// </remarks>
 public sealed class ExpertFeedForward : nn.Module<Tensor, Tensor>
 {
     private readonly Linear fc1;

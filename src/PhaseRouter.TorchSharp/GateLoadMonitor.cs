@@ -4,6 +4,10 @@ namespace PhaseRouter.TorchSharp;
 /// Records, for each batch a gate routes, the per-expert loads and uncapped demand, the capacity and the dropped slots as plain arrays,
 /// for capacity planning. Keeps the most recent <see cref="MaxRecords"/> batches. Not thread-safe (a gate is not either).
 /// </summary>
+/// <remarks>
+/// Lifetime: managed only, no native resource. Owned by its gate; <see cref="Record"/> copies what it keeps out of the
+/// plan, so records and the matrices it returns stay valid after the plan is disposed and after the gate is.
+/// </remarks>
 public sealed class GateLoadMonitor
 {
     private readonly Queue<GateLoadRecord> _records = new();

@@ -1,6 +1,6 @@
 namespace PhaseRouter.TorchSharp;
 
-/// <summary>The loads of one routed batch, as recorded by a <see cref="GateLoadMonitor"/>.</summary>
+/// <summary>The loads of one routed batch, as recorded by a <see cref="GateLoadMonitor"/> (managed copies: valid for ever).</summary>
 /// <param name="Step">The gate's step counter when the batch was routed (it advances after each training batch).</param>
 /// <param name="Training">Whether the gate was in training mode.</param>
 /// <param name="Tokens">Tokens in the batch.</param>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PhaseRouter.TorchSharp;
@@ -11,6 +12,7 @@ namespace PhaseRouter.TorchSharp;
 /// choices, …). The gate has no parameters; each routed slot's combine weight is the constant <c>1/k</c>. The plan's
 /// <see cref="RoutingPlan.ExpertDemand"/> counts the hash choices before capacity.
 /// </summary>
+/// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
 public sealed class HashGate : MoeGate
 {
     /// <summary>Creates the gate.</summary>
@@ -30,7 +32,8 @@ public sealed class HashGate : MoeGate
         int[] choices = GateRouting.HashChoices(count, Experts, K, Options.BaseSeed);
         int[] routes = GateRouting.GreedySlotMajor(choices, count, Experts, K, capacity);
         double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var uniform = full(count, Experts, 1.0 / K, tokens.dtype, tokens.device);
+        using var weight = (1.0 / K).ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+        var uniform = full(count, Experts, weight, tokens.dtype, tokens.device);
         return CreatePlan(routes, choices, capacity, uniform, null, milliseconds, Options.BaseSeed);
     }
 }

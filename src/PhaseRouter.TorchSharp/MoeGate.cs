@@ -11,6 +11,14 @@ namespace PhaseRouter.TorchSharp;
 /// there is none); the gate records every batch in its <see cref="Monitor"/> and advances <see cref="Step"/> after
 /// each training batch.
 /// </summary>
+/// <remarks>
+/// Lifetime: the gate owns its parameters (disposed with it, or with the <see cref="MoeLayer"/> that holds it) and
+/// managed buffers reused from batch to batch (never exposed). The <see cref="RoutingPlan"/> a forward returns
+/// belongs to the caller: its tensors are moved into the caller's dispose scope and die with it, or, when the caller
+/// has none, live until <see cref="RoutingPlan.Dispose"/>. Every temporary of a forward lives in the forward's own
+/// dispose scope; scalars are made explicitly and disposed after the native call that reads them (implicit ones can
+/// be finalized during that call, see <see cref="ScalarSafeAdam"/>). Not thread-safe: one forward at a time.
+/// </remarks>
 public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
 {
     /// <summary>Validates the options and the model width.</summary>
@@ -117,7 +125,10 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         // Widened to int64 by torch, not through a managed long[] (a large-object-heap array per batch).
         var expertIndices = tensor(routes, [tokens, K], ScalarType.Int32, device).to(ScalarType.Int64);
 
-        var combine = probabilities.gather(1, expertIndices.clamp_min(0)).masked_fill(expertIndices.lt(0), 0.0);
+        // Explicit scalars, disposed after the calls that read them (see ScalarSafeAdam for why not implicit ones).
+        using var noExpert = 0.ToScalar();
+        using var zeroWeight = 0.0.ToScalar();
+        var combine = probabilities.gather(1, expertIndices.clamp_min(noExpert)).masked_fill(expertIndices.lt(noExpert), zeroWeight);
         var expertLoads = tensor(Array.ConvertAll(loads, l => (long)l), [Experts], ScalarType.Int64, device);
         var expertDemand = tensor(Array.ConvertAll(demand, d => (long)d), [Experts], ScalarType.Int64, device);
         var aux = auxLoss ?? zeros(Array.Empty<long>(), probabilities.dtype, device);

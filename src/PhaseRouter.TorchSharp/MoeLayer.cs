@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,6 +10,14 @@ namespace PhaseRouter.TorchSharp;
 /// outputs are summed back per token with the combine weights (index_add). A token with no expert gets zeros.
 /// Accepts <c>[tokens, modelDim]</c> or <c>[batch, seq, modelDim]</c> and returns the same shape.
 /// </summary>
+/// <remarks>
+/// Lifetime: the layer owns its gate and experts and disposes them with itself. The output of a forward goes to the
+/// caller's dispose scope (or to the caller, when there is none). The batch's <see cref="RoutingPlan"/> crosses the
+/// forward's scope on purpose: it is detached from every scope and owned by the layer as <see cref="LastPlan"/>,
+/// valid until the next forward or until the layer is disposed, whichever comes first; the autograd graph of the
+/// output keeps what it needs of the plan's combine weights, so backward may run after the next forward. Train with
+/// <see cref="ScalarSafeAdam"/> rather than <c>torch.optim.Adam</c> (see there why). Not thread-safe.
+/// </remarks>
 public sealed class MoeLayer : nn.Module<Tensor, Tensor>
 {
     private readonly MoeGate gate;
@@ -61,7 +70,9 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
     /// <summary>
     /// The plan of the most recent forward, or <see langword="null"/> before the first. Owned by the layer: it is
     /// disposed by the next forward and by disposing the layer; read what you need (e.g. add its
-    /// <see cref="RoutingPlan.AuxLoss"/> to the loss) before the next forward.
+    /// <see cref="RoutingPlan.AuxLoss"/> to the loss) before the next forward. Do not dispose it yourself and do not
+    /// keep its tensors: after the next forward they throw <see cref="InvalidOperationException"/> (its managed
+    /// copies such as <see cref="RoutingPlan.GetExpertLoads"/> stay valid).
     /// </summary>
     public RoutingPlan? LastPlan => _lastPlan;
 
@@ -121,7 +132,8 @@ public sealed class MoeLayer : nn.Module<Tensor, Tensor>
 
             var expertOutput = outputs.Count == 1 ? outputs[0] : cat(outputs, 0);
             var weights = plan.CombineWeights.reshape(-1).index_select(0, slotIndex).unsqueeze(1).to(expertOutput.dtype);
-            output.index_add_(0, tokenIndex, expertOutput * weights, 1);
+            using var one = 1.ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+            output.index_add_(0, tokenIndex, expertOutput * weights, one);
         }
 
         return scope.MoveToOuter(output.reshape(input.shape));

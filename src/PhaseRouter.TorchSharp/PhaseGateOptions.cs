@@ -9,6 +9,7 @@ namespace PhaseRouter.TorchSharp;
 /// <see cref="CapacityFactor"/> and (<see cref="HashGate"/>) <see cref="BaseSeed"/>. Call <see cref="Validate"/> to
 /// check them; every gate does so in its constructor.
 /// </summary>
+/// <remarks>Lifetime: an immutable managed record; a gate keeps the instance it was given.</remarks>
 public sealed record PhaseGateOptions
 {
     /// <summary>E, the number of experts (at least 1).</summary>

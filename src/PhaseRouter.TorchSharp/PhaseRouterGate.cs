@@ -11,6 +11,7 @@ namespace PhaseRouter.TorchSharp;
 /// experts. Routing is reproducible: seed <c>BaseSeed + step</c> in training, <c>BaseSeed</c> at inference. The plan's
 /// <see cref="RoutingPlan.ExpertDemand"/> counts each token's top-k experts by logit under every policy.
 /// </summary>
+/// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
 public sealed class PhaseRouterGate : MoeGate
 {
     private float[]? _spillScratch;

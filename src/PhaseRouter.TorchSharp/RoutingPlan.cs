@@ -4,10 +4,17 @@ namespace PhaseRouter.TorchSharp;
 
 /// <summary>
 /// The dispatch of one batch by a <see cref="MoeGate"/>: for each token up to k experts (best first, then -1
-/// padding), their combine weights, per-expert loads (after capacity) and per-expert demand (before capacity). Owns
-/// its tensors: dispose it (or the dispose scope it
-/// was returned into) when done.
+/// padding), their combine weights, per-expert loads (after capacity) and per-expert demand (before capacity).
 /// </summary>
+/// <remarks>
+/// Lifetime: the plan owns five tensors (<see cref="ExpertIndices"/>, <see cref="CombineWeights"/>,
+/// <see cref="ExpertLoads"/>, <see cref="ExpertDemand"/>, <see cref="AuxLoss"/>). From <see cref="MoeGate"/>'s forward
+/// they sit in the caller's dispose scope (or in none); the owner is then whoever owns that scope, or the caller, who
+/// must dispose the plan. From <see cref="MoeLayer.LastPlan"/> the layer owns it until its next forward. Disposing
+/// invalidates only the tensor members (using one afterwards throws <see cref="InvalidOperationException"/>); the
+/// counts, <see cref="ExpertOf"/> and the <c>Get…</c> copies are managed and stay valid for ever, and autograd
+/// graphs that used <see cref="CombineWeights"/> or <see cref="AuxLoss"/> keep their own references.
+/// </remarks>
 public sealed class RoutingPlan : IDisposable
 {
     private readonly int[] _routes;

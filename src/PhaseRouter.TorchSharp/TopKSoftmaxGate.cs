@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,6 +14,7 @@ namespace PhaseRouter.TorchSharp;
 /// (1 at perfect balance; scale it by a small coefficient such as 0.01 when adding it to the loss). Those top-k
 /// choices are also the plan's <see cref="RoutingPlan.ExpertDemand"/>.
 /// </summary>
+/// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
 public sealed class TopKSoftmaxGate : MoeGate
 {
     private readonly Linear linear;
@@ -43,8 +45,13 @@ public sealed class TopKSoftmaxGate : MoeGate
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed)
     {
+        // Explicit scalars, disposed after the calls that read them (see ScalarSafeAdam for why not implicit ones).
+        using var jitterSpread = (2 * JitterNoise).ToScalar();
+        using var jitterLow = (1 - JitterNoise).ToScalar();
+        using var expertCount = Experts.ToScalar();
+        using var one = 1.ToScalar(); // Tensor + Scalar would make its alpha = 1 implicitly
         var input = training && JitterNoise > 0
-            ? tokens * (rand_like(tokens) * (2 * JitterNoise) + (1 - JitterNoise))
+            ? tokens * (rand_like(tokens) * jitterSpread).add(jitterLow, one)
             : tokens;
         var logits = linear.forward(input);
         var probabilities = logits.softmax(1);
@@ -64,7 +71,7 @@ public sealed class TopKSoftmaxGate : MoeGate
 
         var f = tensor(share, [Experts], probabilities.dtype, probabilities.device);
         var meanProbability = count == 0 ? zeros_like(f) : probabilities.mean([0L]);
-        var aux = (f * meanProbability).sum() * Experts;
+        var aux = (f * meanProbability).sum() * expertCount;
         return CreatePlan(routes, choices, capacity, probabilities, aux, milliseconds, seed);
     }
 }

@@ -27,7 +27,8 @@ public sealed class PatchMoeClassifier : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(feedForward);
         _config = config;
         _embed = nn.Linear(config.PatchPixels, config.ModelDim);
-        _positions = nn.Parameter(randn(config.TokensPerImage, config.ModelDim).mul_(0.02));
+        using var positionScale = 0.02.ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+        _positions = nn.Parameter(randn(config.TokensPerImage, config.ModelDim).mul_(positionScale));
         _preNorm = nn.LayerNorm([config.ModelDim]);
         _feedForward = feedForward;
         _finalNorm = nn.LayerNorm([config.ModelDim]);
@@ -42,12 +43,13 @@ public sealed class PatchMoeClassifier : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        using var one = 1.ToScalar(); // add(Tensor) would make its alpha = 1 implicitly (see ScalarSafeAdam)
         long b = input.shape[0];
         int tokens = _config.TokensPerImage;
         int d = _config.ModelDim;
         var patches = Patches.Extract(input, _config.ImageSide, _config.PatchSide);
-        var h = _embed.forward(patches).add(_positions).reshape(b * tokens, d);
-        h = h.add(_feedForward.forward(_preNorm.forward(h)));
+        var h = _embed.forward(patches).add(_positions, one).reshape(b * tokens, d);
+        h = h.add(_feedForward.forward(_preNorm.forward(h)), one);
         var pooled = _finalNorm.forward(h).reshape(b, tokens, d).mean([1]);
         return _head.forward(pooled).MoveToOuterDisposeScope();
     }

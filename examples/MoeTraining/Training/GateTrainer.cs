@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PhaseRouter.Examples.MoeTraining.Data;
 using PhaseRouter.Examples.MoeTraining.Model;
 using PhaseRouter.Examples.MoeTraining.Reporting;
+using PhaseRouter.TorchSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,12 +18,22 @@ public static class GateTrainer
     public const int FinalLossWindow = 50;
 
     /// <summary>Trains and tests <paramref name="gate"/>.</summary>
+    /// <param name="gate">The gate to train.</param>
+    /// <param name="settings">Sizes, seed, learning rate and epochs.</param>
+    /// <param name="data">The train and test split.</param>
+    /// <param name="observer">Receives progress.</param>
+    /// <param name="token">Cancels between steps.</param>
+    /// <param name="createOptimizer">
+    /// Builds the optimizer from the parameters and the learning rate (null: <see cref="ScalarSafeAdam"/>). The trainer
+    /// owns and disposes it.
+    /// </param>
     public static RunResult Run(
         GateKind gate,
         ExperimentSettings settings,
         LoadedData data,
         ITrainingObserver observer,
-        CancellationToken token = default)
+        CancellationToken token = default,
+        Func<IEnumerable<global::TorchSharp.Modules.Parameter>, double, optim.Optimizer>? createOptimizer = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
@@ -40,7 +51,13 @@ public static class GateTrainer
         int totalSteps = batchesPerEpoch * settings.Epochs;
         using var model = MoeModelFactory.Create(gate, settings);
         var classifier = model.Classifier;
-        using var optimizer = optim.Adam(classifier.parameters(), settings.LearningRate);
+        // ScalarSafeAdam, not optim.Adam: TorchSharp's Adam lets the collector free its scalars during native calls.
+        using var optimizer = createOptimizer is null
+            ? new ScalarSafeAdam(classifier.parameters(), settings.LearningRate)
+            : createOptimizer(classifier.parameters(), settings.LearningRate);
+        // Explicit scalars for the whole run (Tensor + Tensor would make an implicit alpha = 1; see ScalarSafeAdam).
+        using var auxLossWeight = settings.AuxLossWeight.ToScalar();
+        using var one = 1.ToScalar();
 
         // Cosine decay of the learning rate to a tenth over the run: the last steps average out batch noise.
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, totalSteps, settings.LearningRate * 0.1);
@@ -67,7 +84,7 @@ public static class GateTrainer
                 var plan = model.Moe.LastPlan
                            ?? throw new InvalidOperationException("The mixture-of-experts layer produced no routing plan.");
                 var objective = gate == GateKind.Softmax && settings.AuxLossWeight > 0
-                    ? loss + (plan.AuxLoss * settings.AuxLossWeight)
+                    ? loss.add(plan.AuxLoss.mul(auxLossWeight), one)
                     : loss;
                 objective.backward();
                 optimizer.step();

@@ -1,0 +1,3 @@
+using PhaseRouter.Soak;
+
+return SoakCommand.Invoke(args);
