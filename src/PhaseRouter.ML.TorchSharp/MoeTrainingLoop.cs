@@ -37,7 +37,7 @@ internal static class MoeTrainingLoop
             $"{options.Layers} layer(s); per-expert capacity of a full batch {GateFactory.CapacityFor(options, Math.Min(options.BatchSize, training.Length))}.");
 
         var history = new List<EpochRecord>();
-        using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        using var optimizer = new ScalarSafeAdam(network.parameters(), options.LearningRate);
         Dictionary<string, Tensor>? best = null;
         double bestLoss = double.PositiveInfinity;
         int sinceBest = 0;
