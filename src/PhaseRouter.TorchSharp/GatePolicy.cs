@@ -11,7 +11,7 @@ public enum GatePolicy
     Spill = 0,
 
     /// <summary>
-    /// Each token gets a balanced, decorrelated menu of <see cref="PhaseGateOptions.MenuSize"/> experts from the operator
+    /// Each token gets a balanced, decorrelated menu of <see cref="MoeGateOptions.MenuSize"/> experts from the operator
     /// and takes its top-k menu experts by logit under capacity. Expert load is at most <c>⌈tokens·m/E⌉</c> whatever
     /// the logits.
     /// </summary>

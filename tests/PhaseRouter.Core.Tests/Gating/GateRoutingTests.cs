@@ -135,6 +135,33 @@ public class GateRoutingTests
     }
 
     [Fact]
+    public void Spill_ServesTheHighestTopScoreFirst()
+    {
+        // Both tokens prefer expert 0 (capacity 1); token 1's score is higher, so it keeps expert 0.
+        float[] scores = [1f, 0f, 0.5f, 5f, 0f, 1f];
+        var ws = new GateWorkspace();
+        GateRouting.Spill(scores, 3, 1, 1, 0, ws);
+        Assert.Equal(0, ws.Routes[1]);
+        Assert.NotEqual(0, ws.Routes[0]);
+    }
+
+    [Fact]
+    public void Menu_WithoutCapacityPressure_GivesEveryTokenKExpertsFromItsMenu()
+    {
+        var random = new Random(2);
+        float[] scores = Enumerable.Range(0, 64 * 8).Select(_ => (float)random.NextDouble()).ToArray();
+        var ws = new GateWorkspace();
+        GateRouting.Menu(scores, 8, 2, 4, [], 1000, 5, ws);
+        int[] routes = ws.Routes.ToArray();
+        Assert.DoesNotContain(-1, routes);
+        var menus = Router.CandidatesFromDegrees(Enumerable.Repeat(4, 64).ToArray(), Enumerable.Repeat(64, 8).ToArray(), new RouterOptions { Seed = 5 });
+        for (int t = 0; t < 64; t++)
+        {
+            Assert.True(menus[t, routes[2 * t]] && menus[t, routes[2 * t + 1]], $"token {t} left its menu");
+        }
+    }
+
+    [Fact]
     public void Spill_WithAmpleCapacity_IsTopK()
     {
         var rng = new Random(3);
