@@ -1,4 +1,5 @@
 using System.Globalization;
+using PhaseRouter.Engine;
 using PhaseRouter.Kernels;
 
 namespace PhaseRouter.Gating;

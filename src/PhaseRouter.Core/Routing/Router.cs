@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PhaseRouter.Engine;
 using PhaseRouter.Kernels;
 
 namespace PhaseRouter;

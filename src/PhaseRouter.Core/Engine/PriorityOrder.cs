@@ -1,4 +1,4 @@
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>
 /// The serving order of score-ranked sources under capacities: best top score first, ties by source index.
