@@ -40,7 +40,7 @@ public sealed class PhaseRouterGate : MoeGate
         var logits = linear.call(tokens);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
-        ReadOnlySpan<float> scores = ScoresOf(logits, out _);
+        ReadOnlySpan<float> scores = ScoresOf(logits, out Tensor host);
         switch (Options.Policy)
         {
             case GatePolicy.Spill:
@@ -55,6 +55,7 @@ public sealed class PhaseRouterGate : MoeGate
         }
 
         double milliseconds = ElapsedMilliseconds(start);
+        GC.KeepAlive(host); // the span viewed its memory until here
         return CreatePlan(workspace, probabilities, null, milliseconds, seed);
     }
 }

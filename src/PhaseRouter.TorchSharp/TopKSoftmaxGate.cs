@@ -53,8 +53,9 @@ public sealed class TopKSoftmaxGate : MoeGate
         var logits = linear.call(input);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
-        GateRouting.SlotMajorDrop(ScoresOf(logits, out _), Experts, K, capacity, workspace);
+        GateRouting.SlotMajorDrop(ScoresOf(logits, out Tensor host), Experts, K, capacity, workspace);
         double milliseconds = ElapsedMilliseconds(start);
+        GC.KeepAlive(host); // the span viewed its memory until here
 
         int count = workspace.Tokens;
         ReadOnlySpan<int> demand = workspace.Demand;
