@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 const int Experts = 8, ModelDim = 32, Tokens = 256;
 manual_seed(1);
-var gate = new PhaseRouterGate(ModelDim, new PhaseGateOptions { Experts = Experts, K = 1, CapacityFactor = 1.0 });
+var gate = new PhaseRouterGate(ModelDim, new MoeGateOptions { Experts = Experts, K = 1, CapacityFactor = 1.0 });
 using var layer = new MoeLayer(gate, ModelDim, hiddenDim: 64, Experts);
 layer.eval();
 using (var input = randn(Tokens, ModelDim))

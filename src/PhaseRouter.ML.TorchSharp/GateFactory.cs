@@ -28,7 +28,7 @@ internal static class GateFactory
     public static int CapacityFor(MixtureOfExpertsMulticlassTrainer.Options options, int rows) =>
         GateOptions(options, 0).CapacityFor(rows);
 
-    private static PhaseGateOptions GateOptions(MixtureOfExpertsMulticlassTrainer.Options options, ulong baseSeed) => new()
+    private static MoeGateOptions GateOptions(MixtureOfExpertsMulticlassTrainer.Options options, ulong baseSeed) => new()
     {
         Experts = options.Experts,
         K = options.K,

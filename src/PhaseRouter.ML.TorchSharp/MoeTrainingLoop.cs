@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Runtime;
+using PhaseRouter.TorchSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 

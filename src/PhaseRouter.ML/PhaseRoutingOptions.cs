@@ -1,4 +1,5 @@
 using System.Globalization;
+using PhaseRouter.Gating;
 
 namespace PhaseRouter.ML;
 
@@ -54,8 +55,8 @@ public sealed record PhaseRoutingOptions
 
     /// <summary>
     /// The capacities a batch of <paramref name="rows"/> rows over <paramref name="classes"/> classes gets: a copy
-    /// of <see cref="TargetCapacities"/>, or <c>⌈cf · rows · K / C⌉</c> per class (computed in decimal, so that
-    /// e.g. 1.1 · 10 is 11, not 12).
+    /// of <see cref="TargetCapacities"/>, or <c>⌈cf · rows · K / C⌉</c> per class (<see cref="ExpertCapacity.Of"/>,
+    /// the exact ceiling, so that e.g. 1.1 · 10 is 11, not 12).
     /// </summary>
     /// <param name="rows">Rows of the batch, at least 0.</param>
     /// <param name="classes">C, the number of classes (slots of the score column), at least 1.</param>
@@ -71,10 +72,7 @@ public sealed record PhaseRoutingOptions
             return (int[])caps.Clone();
         }
 
-        double cf = CapacityFactor!.Value;
-        int capacity = cf * rows * K / classes >= int.MaxValue
-            ? int.MaxValue
-            : (int)decimal.Ceiling((decimal)cf * rows * K / classes);
+        int capacity = ExpertCapacity.Of(CapacityFactor!.Value, rows, K, classes);
         var result = new int[classes];
         Array.Fill(result, capacity);
         return result;

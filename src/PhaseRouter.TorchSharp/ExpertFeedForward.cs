@@ -30,7 +30,7 @@ public sealed class ExpertFeedForward : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(fc2.forward(nn.functional.gelu(fc1.forward(input))));
+        return scope.MoveToOuter(fc2.call(nn.functional.gelu(fc1.call(input))));
     }
 
     /// <inheritdoc />

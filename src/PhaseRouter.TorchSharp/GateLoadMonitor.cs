@@ -2,7 +2,8 @@ namespace PhaseRouter.TorchSharp;
 
 /// <summary>
 /// Records, for each batch a gate routes, the per-expert loads and uncapped demand, the capacity and the dropped slots as plain arrays,
-/// for capacity planning. Keeps the most recent <see cref="MaxRecords"/> batches. Not thread-safe (a gate is not either).
+/// for capacity planning. Keeps the most recent <see cref="MaxRecords"/> batches. Recording is thread-safe (a gate may be called
+/// from several threads); read the records when no batch is being routed.
 /// </summary>
 /// <remarks>
 /// Lifetime: managed only, no native resource. Owned by its gate; <see cref="Record"/> copies what it keeps out of the
@@ -11,6 +12,7 @@ namespace PhaseRouter.TorchSharp;
 public sealed class GateLoadMonitor
 {
     private readonly Queue<GateLoadRecord> _records = new();
+    private readonly Lock _lock = new();
     private int _maxRecords = 4096;
 
     /// <summary>Whether batches are recorded. Default <see langword="true"/>.</summary>
@@ -23,8 +25,11 @@ public sealed class GateLoadMonitor
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            _maxRecords = value;
-            Trim();
+            lock (_lock)
+            {
+                _maxRecords = value;
+                Trim();
+            }
         }
     }
 
@@ -50,7 +55,13 @@ public sealed class GateLoadMonitor
     public long[] DroppedSlots() => _records.Select(r => (long)r.DroppedSlots).ToArray();
 
     /// <summary>Forgets every record.</summary>
-    public void Clear() => _records.Clear();
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _records.Clear();
+        }
+    }
 
     /// <summary>Records one routed batch (does nothing when <see cref="Enabled"/> is off).</summary>
     /// <param name="step">The gate's step counter.</param>
@@ -64,9 +75,13 @@ public sealed class GateLoadMonitor
             return;
         }
 
-        _records.Enqueue(new GateLoadRecord(step, training, plan.Tokens, plan.K, plan.Capacity, plan.DroppedSlots,
-            plan.GetExpertLoads(), plan.GetExpertDemand(), plan.RouterMilliseconds));
-        Trim();
+        var record = new GateLoadRecord(step, training, plan.Tokens, plan.K, plan.Capacity, plan.DroppedSlots,
+            plan.GetExpertLoads(), plan.GetExpertDemand(), plan.RouterMilliseconds);
+        lock (_lock)
+        {
+            _records.Enqueue(record);
+            Trim();
+        }
     }
 
     private void Trim()

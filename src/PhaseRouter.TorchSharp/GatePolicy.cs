@@ -1,17 +1,21 @@
 namespace PhaseRouter.TorchSharp;
 
-/// <summary>How a <see cref="PhaseRouterGate"/> turns gate logits into capacity-bounded dispatch (SPEC §3).</summary>
+/// <summary>
+/// How a <see cref="PhaseRouterGate"/> turns gate logits into capacity-bounded dispatch (SPEC §3); each policy is a
+/// function of Core's <see cref="Gating.GateRouting"/>.
+/// </summary>
 public enum GatePolicy
 {
     /// <summary>
     /// Each token takes its top-k experts by logit while they have room (tokens served highest top logit first); the
     /// slots that overflow are transported by the Phase Router operator to the residual capacity, where each overflow
-    /// token takes its best candidates by logit. No slot is dropped while total residual capacity covers the overflow.
+    /// token takes its best candidates by logit; a completion pass then fills what is still empty (Core's
+    /// <see cref="Gating.GateRouting.Spill"/>). No slot is dropped whenever <c>E · capacity ≥ tokens · k</c>.
     /// </summary>
     Spill = 0,
 
     /// <summary>
-    /// Each token gets a balanced, decorrelated menu of <see cref="PhaseGateOptions.MenuSize"/> experts from the operator
+    /// Each token gets a balanced, decorrelated menu of <see cref="MoeGateOptions.MenuSize"/> experts from the operator
     /// and takes its top-k menu experts by logit under capacity. Expert load is at most <c>⌈tokens·m/E⌉</c> whatever
     /// the logits.
     /// </summary>

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using PhaseRouter.Gating;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,40 +9,54 @@ namespace PhaseRouter.TorchSharp;
 /// <summary>
 /// Base of every mixture-of-experts gate: a module whose forward takes <c>[tokens, modelDim]</c> (or
 /// <c>[batch, seq, modelDim]</c>, flattened to <c>batch · seq</c> tokens) and returns a capacity-bounded
-/// <see cref="RoutingPlan"/>. The plan's tensors are moved to the caller's dispose scope (or detached from any when
-/// there is none); the gate records every batch in its <see cref="Monitor"/> and advances <see cref="Step"/> after
-/// each training batch.
+/// <see cref="RoutingPlan"/>. The routing itself is Core's <see cref="GateRouting"/> on the logits copied to a span
+/// once; the gate only turns tensors into spans and the result back into tensors. The plan's tensors are moved to
+/// the caller's dispose scope (or detached from any when there is none); the gate records every batch in its
+/// <see cref="Monitor"/> and advances <see cref="Step"/> after each training batch.
 /// </summary>
 /// <remarks>
-/// Lifetime: the gate owns its parameters (disposed with it, or with the <see cref="MoeLayer"/> that holds it) and
-/// managed buffers reused from batch to batch (never exposed). The <see cref="RoutingPlan"/> a forward returns
+/// <para>
+/// Lifetime: the gate owns its parameters and its step buffer (disposed with it, or with the <see cref="MoeLayer"/>
+/// that holds it) and its routing workspaces (managed, never exposed). The <see cref="RoutingPlan"/> a forward returns
 /// belongs to the caller: its tensors are moved into the caller's dispose scope and die with it, or, when the caller
 /// has none, live until <see cref="RoutingPlan.Dispose"/>. Every temporary of a forward lives in the forward's own
 /// dispose scope; scalars are made explicitly and disposed after the native call that reads them (implicit ones can
-/// be finalized during that call, see <see cref="ScalarSafeAdam"/>). Not thread-safe: one forward at a time.
+/// be finalized during that call, see <see cref="ScalarSafeAdam"/>).
+/// </para><para>
+/// Thread safety: a gate may be called from several threads at once and every call routes correctly. Each call
+/// routes in a workspace of its own (a spare one is reused when free), reads and advances <see cref="Step"/>
+/// atomically (concurrent training calls get distinct steps, hence distinct seeds, in the order they reach the
+/// counter) and records into the monitor under a lock. Which step a concurrent training call gets is up to the
+/// scheduler; for reproducible training, call a gate from one thread at a time.
+/// </para>
 /// </remarks>
 public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
 {
-    /// <summary>Validates the options and the model width.</summary>
+    /// <summary>The name of the int64 buffer that holds <see cref="Step"/> in the state dict.</summary>
+    public const string StepBufferName = "step";
+
+    private readonly Lock _stepLock = new();
+    private GateWorkspace? _spareWorkspace;
+    private int _maxDegreeOfParallelism = -1;
+
+    /// <summary>Validates the options and the model width; registers the <see cref="Step"/> buffer.</summary>
     /// <param name="name">Module name.</param>
     /// <param name="modelDim">Width of a token (≥ 1).</param>
-    /// <param name="options">Gate settings; validated here.</param>
-    protected MoeGate(string name, int modelDim, PhaseGateOptions options) : base(name)
+    /// <param name="options">Gate settings; validated and copied here (see <see cref="MoeGateOptions.ValidatedCopy"/>).</param>
+    protected MoeGate(string name, int modelDim, MoeGateOptions options) : base(name)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(modelDim, 1);
-        options.Validate();
+        Options = options.ValidatedCopy();
         ModelDim = modelDim;
-        Options = options;
+        register_buffer(StepBufferName, zeros(Array.Empty<long>(), ScalarType.Int64));
     }
-
-    private float[]? _logits;
 
     /// <summary>Width of a token.</summary>
     public int ModelDim { get; }
 
-    /// <summary>The gate's settings.</summary>
-    public PhaseGateOptions Options { get; }
+    /// <summary>The gate's settings (its own validated copy).</summary>
+    public MoeGateOptions Options { get; }
 
     /// <summary>E, the number of experts.</summary>
     public int Experts => Options.Experts;
@@ -51,119 +67,151 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
     /// <summary>Per-batch loads, capacities and drops of every batch this gate routed.</summary>
     public GateLoadMonitor Monitor { get; } = new();
 
-    /// <summary>Training batches routed so far; the training seed of the next batch is <c>BaseSeed + Step</c>. Settable to resume a run.</summary>
-    public long Step { get; set; }
-
-    /// <summary>The seed the next batch will be routed with: <c>BaseSeed + Step</c> in training, <c>BaseSeed</c> at inference.</summary>
-    public ulong CurrentSeed => training ? unchecked(Options.BaseSeed + (ulong)Step) : Options.BaseSeed;
-
-    /// <summary>Routes a batch of tokens.</summary>
-    /// <param name="x"><c>[tokens, modelDim]</c> or <c>[batch, seq, modelDim]</c>, floating point.</param>
-    /// <returns>The batch's plan, with <c>batch · seq</c> tokens for a rank-3 input.</returns>
-    /// <exception cref="ArgumentException">The input has the wrong rank, width or dtype.</exception>
-    public sealed override RoutingPlan forward(Tensor x)
+    /// <summary>
+    /// Training batches routed so far; the training seed of the next batch is <c>BaseSeed + Step</c>. Kept in the
+    /// int64 buffer <see cref="StepBufferName"/>, so it is saved and loaded with the state dict. Settable to resume a run.
+    /// </summary>
+    public long Step
     {
-        int tokens = ValidateInput(x, ModelDim, K, nameof(x));
-        using var scope = NewDisposeScope();
-        var flat = x.reshape(tokens, ModelDim);
-        int capacity = Options.CapacityFor(tokens);
-        ulong seed = CurrentSeed;
-        var plan = Route(flat, capacity, seed);
-        scope.MoveToOuter(plan.Tensors);
-        Monitor.Record(Step, training, plan);
-        if (training)
+        get
         {
-            Step++;
-        }
-
-        return plan;
-    }
-
-    /// <summary>Routes <paramref name="tokens"/> under <paramref name="capacity"/>; build the result with <see cref="CreatePlan"/>.</summary>
-    /// <param name="tokens"><c>[tokens, modelDim]</c> input, already validated.</param>
-    /// <param name="capacity">Per-expert capacity of the batch.</param>
-    /// <param name="seed">The batch seed.</param>
-    protected abstract RoutingPlan Route(Tensor tokens, int capacity, ulong seed);
-
-    /// <summary>Builds a plan from managed routes and uncapped choices; tensors are created on <paramref name="probabilities"/>' device.</summary>
-    /// <param name="routes"><c>tokens · k</c> expert indices after capacity, token after token, -1 padded; the plan keeps the array.</param>
-    /// <param name="choices">
-    /// <c>tokens · k</c> expert indices before capacity, in the layout of <paramref name="routes"/>: each token's k
-    /// preferred experts (distinct; -1 for a slot the gate could not fill). Their per-expert counts are the plan's
-    /// <see cref="RoutingPlan.ExpertDemand"/>; the array is not kept.
-    /// </param>
-    /// <param name="capacity">The batch's per-expert capacity.</param>
-    /// <param name="probabilities"><c>[tokens, E]</c> gate probabilities; the combine weights gather them (differentiably).</param>
-    /// <param name="auxLoss">Auxiliary loss, or <see langword="null"/> for a zero scalar.</param>
-    /// <param name="routerMilliseconds">Time from the logits to the managed routes (see <see cref="RoutingPlan.RouterMilliseconds"/>).</param>
-    /// <param name="seed">The batch seed.</param>
-    /// <exception cref="ArgumentException"><paramref name="choices"/> and <paramref name="routes"/> differ in length, or an index is out of range.</exception>
-    protected RoutingPlan CreatePlan(int[] routes, int[] choices, int capacity, Tensor probabilities, Tensor? auxLoss, double routerMilliseconds, ulong seed)
-    {
-        ArgumentNullException.ThrowIfNull(routes);
-        ArgumentNullException.ThrowIfNull(choices);
-        ArgumentNullException.ThrowIfNull(probabilities);
-        if (choices.Length != routes.Length)
-        {
-            throw new ArgumentException(
-                $"The choices must have the routes' length tokens · k = {routes.Length}; got {choices.Length}.", nameof(choices));
-        }
-
-        int tokens = routes.Length / K;
-        int[] loads = new int[Experts];
-        foreach (int e in routes)
-        {
-            if (e >= 0)
+            lock (_stepLock)
             {
-                loads[e]++;
+                return StepBuffer.item<long>();
             }
         }
 
-        int[] demand = GateRouting.CountChoices(choices, Experts);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            lock (_stepLock)
+            {
+                using var noGrad = no_grad();
+                StepBuffer.fill_(value);
+            }
+        }
+    }
 
+    /// <summary>The seed the next batch will be routed with: <c>BaseSeed + Step</c> in training, <c>BaseSeed</c> at inference.</summary>
+    public ulong CurrentSeed => SeedOf(Step);
+
+    /// <summary>Threads the Core router may use (-1, the default, means every core). Routes never depend on it.</summary>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set
+        {
+            if (value is 0 or < -1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be -1 (every core) or at least 1.");
+            }
+
+            _maxDegreeOfParallelism = value;
+        }
+    }
+
+    /// <summary>The parameter whose dtype the input must have, or <see langword="null"/> for a gate without parameters.</summary>
+    protected virtual Tensor? DtypeReference => null;
+
+    private Tensor StepBuffer => get_buffer(StepBufferName) ?? throw new InvalidOperationException("The gate's step buffer is missing.");
+
+    /// <summary>Routes a batch of tokens.</summary>
+    /// <param name="x"><c>[tokens, modelDim]</c> or <c>[batch, seq, modelDim]</c>, floating point, of the gate's dtype.</param>
+    /// <returns>The batch's plan, with <c>batch · seq</c> tokens for a rank-3 input.</returns>
+    /// <exception cref="ArgumentException">
+    /// The input has the wrong rank, width or dtype, or its logits are not finite (the message names the token and the expert).
+    /// </exception>
+    public sealed override RoutingPlan forward(Tensor x)
+    {
+        int tokens = ValidateInput(x, ModelDim, K, nameof(x));
+        if (DtypeReference is { } reference && reference.dtype != x.dtype)
+        {
+            throw new ArgumentException(
+                $"The input is {x.dtype} but the gate's parameters are {reference.dtype}; convert the input with x.to(ScalarType.{reference.dtype}) " +
+                $"or the gate (or the whole model) with .to(ScalarType.{x.dtype}).", nameof(x));
+        }
+
+        int capacity = Options.CapacityFor(tokens);
+        bool advances = training;
+        long step = TakeStep(advances);
+        ulong seed = SeedOf(step);
+        GateWorkspace workspace = Interlocked.Exchange(ref _spareWorkspace, null) ?? new GateWorkspace();
+        workspace.MaxDegreeOfParallelism = MaxDegreeOfParallelism;
+        RoutingPlan plan;
+        try
+        {
+            using var scope = NewDisposeScope();
+            plan = Route(x.reshape(tokens, ModelDim), capacity, seed, workspace);
+            scope.MoveToOuter(plan.Tensors);
+        }
+        catch
+        {
+            GiveBackStep(advances, step);
+            throw;
+        }
+
+        Interlocked.Exchange(ref _spareWorkspace, workspace);
+        Monitor.Record(step, training, plan);
+        return plan;
+    }
+
+    /// <summary>
+    /// Routes <paramref name="tokens"/> under <paramref name="capacity"/> with Core's <see cref="GateRouting"/> into
+    /// <paramref name="workspace"/> (this call's own), then builds the plan with <see cref="CreatePlan"/>.
+    /// </summary>
+    /// <param name="tokens"><c>[tokens, modelDim]</c> input, already validated.</param>
+    /// <param name="capacity">Per-expert capacity of the batch.</param>
+    /// <param name="seed">The batch seed.</param>
+    /// <param name="workspace">This call's workspace.</param>
+    protected abstract RoutingPlan Route(Tensor tokens, int capacity, ulong seed, GateWorkspace workspace);
+
+    /// <summary>
+    /// The logits as a row-major span for Core, with one copy at most: converted to float32 on the CPU when they are
+    /// not already (a float32 CPU tensor is read in place). The span views <paramref name="host"/>, which must stay
+    /// alive (in the current dispose scope) while the span is used. Finiteness is checked by Core, once.
+    /// </summary>
+    /// <param name="logits"><c>[tokens, E]</c> logits of any floating dtype and device.</param>
+    /// <param name="host">Receives the float32 CPU tensor the span views.</param>
+    protected static ReadOnlySpan<float> ScoresOf(Tensor logits, out Tensor host)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        host = logits.detach().to(ScalarType.Float32, CPU).contiguous();
+        return host.numel() == 0 ? [] : MemoryMarshal.Cast<byte, float>(host.bytes);
+    }
+
+    /// <summary>Builds a plan from the workspace's result; tensors are created on <paramref name="probabilities"/>' device.</summary>
+    /// <param name="workspace">The routed batch.</param>
+    /// <param name="probabilities"><c>[tokens, E]</c> gate probabilities; the combine weights gather them (differentiably).</param>
+    /// <param name="auxLoss">Auxiliary loss, or <see langword="null"/> for a zero scalar.</param>
+    /// <param name="routerMilliseconds">Time from the logits to the routes (see <see cref="RoutingPlan.RouterMilliseconds"/>).</param>
+    /// <param name="seed">The batch seed.</param>
+    protected RoutingPlan CreatePlan(GateWorkspace workspace, Tensor probabilities, Tensor? auxLoss, double routerMilliseconds, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(probabilities);
+        int tokens = workspace.Tokens;
         var device = probabilities.device;
-        // Widened to int64 by torch, not through a managed long[] (a large-object-heap array per batch).
-        var expertIndices = tensor(routes, [tokens, K], ScalarType.Int32, device).to(ScalarType.Int64);
-
+        var expertIndices = Int64Tensor(workspace.Routes, [tokens, K], device);
         // Explicit scalars, disposed after the calls that read them (see ScalarSafeAdam for why not implicit ones).
         using var noExpert = 0.ToScalar();
         using var zeroWeight = 0.0.ToScalar();
         var combine = probabilities.gather(1, expertIndices.clamp_min(noExpert)).masked_fill(expertIndices.lt(noExpert), zeroWeight);
-        var expertLoads = tensor(Array.ConvertAll(loads, l => (long)l), [Experts], ScalarType.Int64, device);
-        var expertDemand = tensor(Array.ConvertAll(demand, d => (long)d), [Experts], ScalarType.Int64, device);
+        var expertLoads = Int64Tensor(workspace.Loads, [Experts], device);
+        var expertDemand = Int64Tensor(workspace.Demand, [Experts], device);
+        var offsets = Int64Tensor(workspace.ExpertOffsets, [Experts + 1], device);
+        var dispatchTokens = Int64Tensor(workspace.DispatchTokens, [workspace.RoutedSlots], device);
+        var dispatchSlots = Int64Tensor(workspace.DispatchSlots, [workspace.RoutedSlots], device);
         var aux = auxLoss ?? zeros(Array.Empty<long>(), probabilities.dtype, device);
-        return new RoutingPlan(routes, loads, demand, tokens, K, capacity, expertIndices, combine, expertLoads, expertDemand, aux,
+        return new RoutingPlan(workspace, expertIndices, combine, expertLoads, expertDemand, offsets, dispatchTokens, dispatchSlots, aux,
             routerMilliseconds, seed);
     }
 
-    /// <summary>
-    /// Copies a <c>[tokens, E]</c> tensor to a row-major managed array in one block copy. The array is the gate's own
-    /// and is reused by the next batch of the same size (a fresh multi-megabyte array per batch would land on the
-    /// large-object heap and cost a full garbage collection about every batch); use it only within one routing call.
-    /// </summary>
-    /// <param name="values">The tensor (any floating dtype, any device).</param>
-    /// <exception cref="InvalidOperationException">The tensor holds NaN.</exception>
-    protected float[] ToManaged(Tensor values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        using var scope = NewDisposeScope();
-        var cpu = values.detach().to(ScalarType.Float32, CPU).contiguous();
-        long length = cpu.numel();
-        if (_logits is null || _logits.Length != length)
-        {
-            _logits = GC.AllocateUninitializedArray<float>(checked((int)length));
-        }
+    /// <summary>Times Core's routing of one batch (see <see cref="RoutingPlan.RouterMilliseconds"/>).</summary>
+    protected static long StartTiming() => Stopwatch.GetTimestamp();
 
-        MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(_logits);
-        int nan = Kernels.FloatScan.IndexOfNaN(_logits);
-        if (nan >= 0)
-        {
-            throw new InvalidOperationException(
-                $"The gate logits contain NaN (token {nan / Experts}, expert {nan % Experts}); the model has diverged.");
-        }
-
-        return _logits;
-    }
+    /// <summary>Milliseconds since <paramref name="start"/>.</summary>
+    /// <param name="start">A <see cref="StartTiming"/> value.</param>
+    protected static double ElapsedMilliseconds(long start) => Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 
     internal static int ValidateInput(Tensor x, int modelDim, int k, string paramName)
     {
@@ -194,4 +242,54 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
 
         return (int)tokens;
     }
+
+    /// <summary>An int64 tensor of <paramref name="shape"/> from int32 values: one copy into a CPU int32 tensor, widened by torch.</summary>
+    private static Tensor Int64Tensor(ReadOnlySpan<int> values, long[] shape, Device device)
+    {
+        using var host = empty(shape, ScalarType.Int32, CPU);
+        if (!values.IsEmpty)
+        {
+            MemoryMarshal.AsBytes(values).CopyTo(host.bytes);
+        }
+
+        return host.to(ScalarType.Int64, device);
+    }
+
+    /// <summary>The step this call routes with; a training call advances the counter in the same critical section.</summary>
+    private long TakeStep(bool advance)
+    {
+        lock (_stepLock)
+        {
+            Tensor buffer = StepBuffer;
+            long step = buffer.item<long>();
+            if (advance)
+            {
+                using var noGrad = no_grad();
+                buffer.fill_(step + 1);
+            }
+
+            return step;
+        }
+    }
+
+    /// <summary>Undoes <see cref="TakeStep"/> for a batch that failed, unless another call has advanced the counter since.</summary>
+    private void GiveBackStep(bool advanced, long step)
+    {
+        if (!advanced)
+        {
+            return;
+        }
+
+        lock (_stepLock)
+        {
+            Tensor buffer = StepBuffer;
+            if (buffer.item<long>() == step + 1)
+            {
+                using var noGrad = no_grad();
+                buffer.fill_(step);
+            }
+        }
+    }
+
+    private ulong SeedOf(long step) => training ? unchecked(Options.BaseSeed + (ulong)step) : Options.BaseSeed;
 }

@@ -1,14 +1,17 @@
+using PhaseRouter.Gating;
 using static TorchSharp.torch;
 
 namespace PhaseRouter.TorchSharp;
 
 /// <summary>
-/// The dispatch of one batch by a <see cref="MoeGate"/>: for each token up to k experts (best first, then -1
-/// padding), their combine weights, per-expert loads (after capacity) and per-expert demand (before capacity).
+/// The dispatch of one batch by a <see cref="MoeGate"/>: for each token up to k experts (filled slots first, then -1
+/// padding), their combine weights, per-expert loads (after capacity), per-expert demand (before capacity) and the
+/// dispatch grouped by expert (<see cref="ExpertOffsets"/>, <see cref="DispatchTokenIndices"/>,
+/// <see cref="DispatchSlotIndices"/>, built once by the gate).
 /// </summary>
 /// <remarks>
-/// Lifetime: the plan owns five tensors (<see cref="ExpertIndices"/>, <see cref="CombineWeights"/>,
-/// <see cref="ExpertLoads"/>, <see cref="ExpertDemand"/>, <see cref="AuxLoss"/>). From <see cref="MoeGate"/>'s forward
+/// Lifetime: the plan owns its tensors (<see cref="ExpertIndices"/>, <see cref="CombineWeights"/>,
+/// <see cref="ExpertLoads"/>, <see cref="ExpertDemand"/>, the grouped dispatch and <see cref="AuxLoss"/>). From <see cref="MoeGate"/>'s forward
 /// they sit in the caller's dispose scope (or in none); the owner is then whoever owns that scope, or the caller, who
 /// must dispose the plan. From <see cref="MoeLayer.LastPlan"/> the layer owns it until its next forward. Disposing
 /// invalidates only the tensor members (using one afterwards throws <see cref="InvalidOperationException"/>); the
@@ -20,31 +23,29 @@ public sealed class RoutingPlan : IDisposable
     private readonly int[] _routes;
     private readonly int[] _loads;
     private readonly int[] _demand;
+    private readonly int[] _offsets;
 
-    internal RoutingPlan(int[] routes, int[] loads, int[] demand, int tokens, int k, int capacity,
-        Tensor expertIndices, Tensor combineWeights, Tensor expertLoads, Tensor expertDemand, Tensor auxLoss,
-        double routerMilliseconds, ulong seed)
+    internal RoutingPlan(GateWorkspace routed, Tensor expertIndices, Tensor combineWeights, Tensor expertLoads, Tensor expertDemand,
+        Tensor expertOffsets, Tensor dispatchTokenIndices, Tensor dispatchSlotIndices, Tensor auxLoss, double routerMilliseconds, ulong seed)
     {
-        _routes = routes;
-        _loads = loads;
-        _demand = demand;
-        Tokens = tokens;
-        K = k;
-        Capacity = capacity;
+        _routes = routed.Routes.ToArray();
+        _loads = routed.Loads.ToArray();
+        _demand = routed.Demand.ToArray();
+        _offsets = routed.ExpertOffsets.ToArray();
+        Tokens = routed.Tokens;
+        K = routed.K;
+        Capacity = routed.Capacity;
+        DroppedSlots = routed.DroppedSlots;
         ExpertIndices = expertIndices;
         CombineWeights = combineWeights;
         ExpertLoads = expertLoads;
         ExpertDemand = expertDemand;
+        ExpertOffsets = expertOffsets;
+        DispatchTokenIndices = dispatchTokenIndices;
+        DispatchSlotIndices = dispatchSlotIndices;
         AuxLoss = auxLoss;
         RouterMilliseconds = routerMilliseconds;
         Seed = seed;
-        long routed = 0;
-        foreach (int load in loads)
-        {
-            routed += load;
-        }
-
-        DroppedSlots = checked((int)((long)tokens * k - routed));
     }
 
     /// <summary>Number of tokens in the batch (a <c>[batch, seq, d]</c> input counts <c>batch · seq</c>).</summary>
@@ -56,7 +57,7 @@ public sealed class RoutingPlan : IDisposable
     /// <summary>E, the number of experts.</summary>
     public int Experts => _loads.Length;
 
-    /// <summary><c>[tokens, k]</c> int64 expert indices, best first; -1 marks an empty slot.</summary>
+    /// <summary><c>[tokens, k]</c> int64 expert indices, filled slots first (best first but where spill placed overflow); -1 marks an empty slot.</summary>
     public Tensor ExpertIndices { get; }
 
     /// <summary>
@@ -79,7 +80,26 @@ public sealed class RoutingPlan : IDisposable
     /// </summary>
     public Tensor ExpertDemand { get; }
 
-    /// <summary>The per-expert capacity of this batch, <c>⌈cf · tokens · k / E⌉</c>; every load is at most this.</summary>
+    /// <summary>
+    /// <c>[E + 1]</c> int64: the dispatch grouped by expert. Expert e's routed slots are entries
+    /// <c>[ExpertOffsets[e], ExpertOffsets[e + 1])</c> of <see cref="DispatchTokenIndices"/> and
+    /// <see cref="DispatchSlotIndices"/> (managed copy: <see cref="GetExpertOffsets"/>).
+    /// </summary>
+    public Tensor ExpertOffsets { get; }
+
+    /// <summary><c>[routed]</c> int64: the token of each routed slot, grouped by expert, ascending tokens within an expert.</summary>
+    public Tensor DispatchTokenIndices { get; }
+
+    /// <summary>
+    /// <c>[routed]</c> int64: each routed slot's flat index <c>token · k + slot</c> into <see cref="ExpertIndices"/> and
+    /// <see cref="CombineWeights"/>, in the order of <see cref="DispatchTokenIndices"/>.
+    /// </summary>
+    public Tensor DispatchSlotIndices { get; }
+
+    /// <summary>Routed slots: <c>tokens · k − DroppedSlots</c>, the length of the dispatch index tensors.</summary>
+    public int RoutedSlots => Tokens * K - DroppedSlots;
+
+    /// <summary>The per-expert capacity of this batch, <see cref="ExpertCapacity.Of"/>(cf, tokens, k, E); every load is at most this.</summary>
     public int Capacity { get; }
 
     /// <summary>Slots left empty: <c>tokens · k −</c> routed slots.</summary>
@@ -89,9 +109,10 @@ public sealed class RoutingPlan : IDisposable
     public Tensor AuxLoss { get; }
 
     /// <summary>
-    /// Wall time of the routing decision in milliseconds: from the gate logits to the managed routes (copying the
-    /// logits to managed memory and routing), excluding the gate's matrix product, the softmax, building tensors and,
-    /// for the Menu and Oblivious policies, the top-k ranking that only the <see cref="ExpertDemand"/> needs.
+    /// Wall time of the routing decision in milliseconds: from the gate logits to the routes (the logits as a float32
+    /// CPU span, the finiteness check and Core's <see cref="GateRouting"/> call, which for every policy includes the
+    /// top-k ranking behind <see cref="ExpertDemand"/>), excluding the gate's matrix product, the softmax and building
+    /// the plan's tensors.
     /// </summary>
     public double RouterMilliseconds { get; }
 
@@ -119,19 +140,20 @@ public sealed class RoutingPlan : IDisposable
     /// <summary>A managed copy of the per-expert uncapped demand (length E; see <see cref="ExpertDemand"/>).</summary>
     public int[] GetExpertDemand() => (int[])_demand.Clone();
 
+    /// <summary>A managed copy of <see cref="ExpertOffsets"/> (length E + 1).</summary>
+    public int[] GetExpertOffsets() => (int[])_offsets.Clone();
+
     /// <summary>The largest expert load.</summary>
     public int MaxLoad => _loads.Length == 0 ? 0 : _loads.Max();
 
     /// <summary>The largest expert demand (see <see cref="ExpertDemand"/>); can exceed <see cref="Capacity"/>.</summary>
     public int MaxDemand => _demand.Length == 0 ? 0 : _demand.Max();
 
-    internal int[] Routes => _routes;
+    internal IDisposable[] Tensors =>
+        [ExpertIndices, CombineWeights, ExpertLoads, ExpertDemand, ExpertOffsets, DispatchTokenIndices, DispatchSlotIndices, AuxLoss];
 
-    internal int[] Loads => _loads;
-
-    internal IDisposable[] Tensors => [ExpertIndices, CombineWeights, ExpertLoads, ExpertDemand, AuxLoss];
-
-    internal void DetachFromDisposeScope()
+    /// <summary>Detaches the plan's tensors from any dispose scope, for an owner that keeps the plan past the scope (it must dispose it).</summary>
+    public void DetachFromDisposeScope()
     {
         foreach (var tensor in Tensors)
         {
@@ -146,6 +168,9 @@ public sealed class RoutingPlan : IDisposable
         CombineWeights.Dispose();
         ExpertLoads.Dispose();
         ExpertDemand.Dispose();
+        ExpertOffsets.Dispose();
+        DispatchTokenIndices.Dispose();
+        DispatchSlotIndices.Dispose();
         AuxLoss.Dispose();
     }
 }

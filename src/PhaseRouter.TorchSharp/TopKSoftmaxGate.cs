@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using PhaseRouter.Gating;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,7 +7,8 @@ namespace PhaseRouter.TorchSharp;
 
 /// <summary>
 /// The GShard/Switch baseline: each token's top-k experts by softmax probability, per-expert capacity
-/// <c>⌈cf · tokens · k / E⌉</c>, overflow dropped (all first choices in token order, then all second choices, …),
+/// <c>⌈cf · tokens · k / E⌉</c>, overflow dropped (all first choices in token order, then all second choices, …;
+/// Core's <see cref="GateRouting.SlotMajorDrop"/>),
 /// optional multiplicative jitter on the gate input in training, and the Switch load-balancing loss
 /// <c>E · Σ_e f_e · P_e</c> as <see cref="RoutingPlan.AuxLoss"/>, where <c>f_e</c> is the share of the
 /// <c>tokens · k</c> top-k choices (before capacity) naming expert e and <c>P_e</c> the mean probability of e
@@ -24,7 +25,7 @@ public sealed class TopKSoftmaxGate : MoeGate
     /// <param name="options">Experts, k and capacity factor (policy and menu settings are ignored); validated here.</param>
     /// <param name="jitterNoise">Switch jitter ε in <c>[0, 1)</c>: in training the gate input is multiplied by <c>U(1−ε, 1+ε)</c>. 0 (the default) disables it.</param>
     /// <exception cref="ArgumentException">An option, <paramref name="modelDim"/> or <paramref name="jitterNoise"/> is out of range.</exception>
-    public TopKSoftmaxGate(int modelDim, PhaseGateOptions options, double jitterNoise = 0) : base(nameof(TopKSoftmaxGate), modelDim, options)
+    public TopKSoftmaxGate(int modelDim, MoeGateOptions options, double jitterNoise = 0) : base(nameof(TopKSoftmaxGate), modelDim, options)
     {
         if (!(jitterNoise >= 0 && jitterNoise < 1))
         {
@@ -43,7 +44,10 @@ public sealed class TopKSoftmaxGate : MoeGate
     public Linear Projection => linear;
 
     /// <inheritdoc />
-    protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed)
+    protected override Tensor? DtypeReference => linear.weight;
+
+    /// <inheritdoc />
+    protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed, GateWorkspace workspace)
     {
         // Explicit scalars, disposed after the calls that read them (see ScalarSafeAdam for why not implicit ones).
         using var jitterSpread = (2 * JitterNoise).ToScalar();
@@ -53,25 +57,24 @@ public sealed class TopKSoftmaxGate : MoeGate
         var input = training && JitterNoise > 0
             ? tokens * (rand_like(tokens) * jitterSpread).add(jitterLow, one)
             : tokens;
-        var logits = linear.forward(input);
+        var logits = linear.call(input);
         var probabilities = logits.softmax(1);
-        long start = Stopwatch.GetTimestamp();
-        int count = (int)tokens.shape[0];
-        float[] scores = ToManaged(logits);
-        int[] choices = GateRouting.TopK(scores, count, Experts, K);
-        int[] routes = GateRouting.GreedySlotMajor(choices, count, Experts, K, capacity);
-        double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        long start = StartTiming();
+        GateRouting.SlotMajorDrop(ScoresOf(logits, out Tensor host), Experts, K, capacity, workspace);
+        double milliseconds = ElapsedMilliseconds(start);
+        GC.KeepAlive(host); // the span viewed its memory until here
 
-        int[] demand = GateRouting.CountChoices(choices, Experts);
+        int count = workspace.Tokens;
+        ReadOnlySpan<int> demand = workspace.Demand;
         var share = new float[Experts];
         for (int e = 0; e < Experts; e++)
         {
-            share[e] = (float)demand[e] / Math.Max(1, choices.Length);
+            share[e] = (float)demand[e] / Math.Max(1, count * K);
         }
 
         var f = tensor(share, [Experts], probabilities.dtype, probabilities.device);
         var meanProbability = count == 0 ? zeros_like(f) : probabilities.mean([0L]);
         var aux = (f * meanProbability).sum() * expertCount;
-        return CreatePlan(routes, choices, capacity, probabilities, aux, milliseconds, seed);
+        return CreatePlan(workspace, probabilities, aux, milliseconds, seed);
     }
 }

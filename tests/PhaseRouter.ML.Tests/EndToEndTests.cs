@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using PhaseRouter.Gating;
 
 namespace PhaseRouter.ML.Tests;
 
@@ -45,7 +46,7 @@ public sealed class EndToEndTests
 
         AssignedRow[] output = Data.Run(_ml, rows, options, out PhaseRoutingTransformer transformer);
 
-        int cap = (int)Math.Ceiling(capacityFactor * rows.Length * k / ScoreRow.Classes);
+        int cap = ExpertCapacity.Of(capacityFactor, rows.Length, k, ScoreRow.Classes);
         int[] loads = Data.Loads(output, ScoreRow.Classes);
         Assert.All(loads, load => Assert.InRange(load, 0, cap));
         Assert.Equal(cap, loads[0]);

@@ -186,7 +186,7 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public void Capacities_for_a_batch_are_computed_in_decimal()
+    public void Capacities_for_a_batch_are_the_exact_ceiling()
     {
         var options = new PhaseRoutingOptions { CapacityFactor = 1.1, K = 1 };
 

@@ -1,3 +1,4 @@
+using PhaseRouter.Gating;
 using static TorchSharp.torch;
 
 namespace PhaseRouter.TorchSharp.Tests;
@@ -14,7 +15,7 @@ public sealed class DemandTests
     public void DemandSumsToTokensTimesKForEveryGateAndPolicy(int k, double factor)
     {
         const int tokens = 50;
-        var options = new PhaseGateOptions { Experts = 6, K = k, CapacityFactor = factor, MenuSize = Math.Max(k, 3) };
+        var options = new MoeGateOptions { Experts = 6, K = k, CapacityFactor = factor, MenuSize = Math.Max(k, 3) };
         foreach (var (name, gate) in TestGates.AllGates(ModelDim, options))
         {
             using var _ = gate;
@@ -36,7 +37,7 @@ public sealed class DemandTests
     public void AdversarialDemandNamesThePreferredExpertsForEveryTokenWhileLoadsStayWithinCapacity(int k)
     {
         const int tokens = 200;
-        var options = new PhaseGateOptions { Experts = 8, K = k, CapacityFactor = 1.0, MenuSize = 3 };
+        var options = new MoeGateOptions { Experts = 8, K = k, CapacityFactor = 1.0, MenuSize = 3 };
         foreach (var (name, gate) in TestGates.AllGates(ModelDim, options).Where(g => g.Gate is not HashGate))
         {
             using var _ = gate;
@@ -68,7 +69,7 @@ public sealed class DemandTests
     {
         const int tokens = 97;
         const int experts = 7;
-        var options = new PhaseGateOptions { Experts = experts, K = k, CapacityFactor = 0.75, MenuSize = Math.Max(k, 4) };
+        var options = new MoeGateOptions { Experts = experts, K = k, CapacityFactor = 0.75, MenuSize = Math.Max(k, 4) };
         var gates = TestGates.AllGates(ModelDim, options).Where(g => g.Gate is not HashGate)
             .Append(("topk-softmax-jitter-eval", new TopKSoftmaxGate(ModelDim, options, jitterNoise: 0.3)));
         foreach (var (name, gate) in gates)
@@ -106,7 +107,7 @@ public sealed class DemandTests
     public void TiedLogitsCountTowardsTheLowerExperts(int k)
     {
         const int tokens = 40;
-        var options = new PhaseGateOptions { Experts = 5, K = k, CapacityFactor = 1.0, MenuSize = 3 };
+        var options = new MoeGateOptions { Experts = 5, K = k, CapacityFactor = 1.0, MenuSize = 3 };
         foreach (var (name, gate) in TestGates.AllGates(ModelDim, options).Where(g => g.Gate is not HashGate))
         {
             using var _ = gate;
@@ -135,13 +136,15 @@ public sealed class DemandTests
     {
         const int tokens = 120;
         const int experts = 6;
-        var options = new PhaseGateOptions { Experts = experts, K = k, CapacityFactor = factor, BaseSeed = 42 };
+        var options = new MoeGateOptions { Experts = experts, K = k, CapacityFactor = factor, BaseSeed = 42 };
         using var gate = new HashGate(ModelDim, options);
         using var scope = NewDisposeScope();
         using var plan = gate.call(TestGates.PositiveTokens(tokens, ModelDim));
 
         var expected = new int[experts];
-        foreach (int e in GateRouting.HashChoices(tokens, experts, k, 42))
+        var hashed = new GateWorkspace();
+        GateRouting.Hash(tokens, experts, k, int.MaxValue, 42, hashed);
+        foreach (int e in hashed.Choices)
         {
             expected[e]++;
         }
@@ -161,7 +164,7 @@ public sealed class DemandTests
     [Fact]
     public void MonitorRecordsEachBatchsDemand()
     {
-        var options = new PhaseGateOptions { Experts = 4, K = 2, CapacityFactor = 0.5, MenuSize = 3 };
+        var options = new MoeGateOptions { Experts = 4, K = 2, CapacityFactor = 0.5, MenuSize = 3 };
         foreach (var (name, gate) in TestGates.AllGates(ModelDim, options))
         {
             using var _ = gate;
@@ -191,7 +194,7 @@ public sealed class DemandTests
     [Fact]
     public void DisposingThePlanDisposesTheDemandTensor()
     {
-        using var gate = new PhaseRouterGate(ModelDim, new PhaseGateOptions { Experts = 4, K = 1 });
+        using var gate = new PhaseRouterGate(ModelDim, new MoeGateOptions { Experts = 4, K = 1 });
         using var x = TestGates.PositiveTokens(16, ModelDim);
         var plan = gate.call(x);
         Assert.False(plan.ExpertDemand.IsInvalid);

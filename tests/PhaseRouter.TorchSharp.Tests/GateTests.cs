@@ -11,7 +11,7 @@ public sealed class GateTests
     [InlineData(2)]
     public void PlansHaveTheContractShapesAndDtypes(int k)
     {
-        var options = new PhaseGateOptions { Experts = 6, K = k, CapacityFactor = 1.0 };
+        var options = new MoeGateOptions { Experts = 6, K = k, CapacityFactor = 1.0 };
         foreach (var (name, gate) in TestGates.AllGates(ModelDim, options))
         {
             using var _ = gate;
@@ -33,7 +33,7 @@ public sealed class GateTests
     [Fact]
     public void RankThreeInputIsFlattened()
     {
-        var options = new PhaseGateOptions { Experts = 4, K = 2 };
+        var options = new MoeGateOptions { Experts = 4, K = 2 };
         foreach (var (name, gate) in TestGates.AllGates(ModelDim, options))
         {
             using var _ = gate;
@@ -50,7 +50,7 @@ public sealed class GateTests
     [Fact]
     public void CombineWeightsAreTheSoftmaxProbabilitiesOfTheChosenExpertsAndZeroForEmptySlots()
     {
-        var options = new PhaseGateOptions { Experts = 4, K = 2, CapacityFactor = 0.5 };
+        var options = new MoeGateOptions { Experts = 4, K = 2, CapacityFactor = 0.5 };
         foreach (var policy in TestGates.Policies)
         {
             using var gate = new PhaseRouterGate(ModelDim, options with { Policy = policy });
@@ -73,7 +73,7 @@ public sealed class GateTests
     [InlineData(2, 0.5)]
     public void NoGateEverExceedsCapacityUnderAdversarialLogitsAndLoadsMatchIndices(int k, double factor)
     {
-        var options = new PhaseGateOptions { Experts = 8, K = k, CapacityFactor = factor, MenuSize = Math.Max(k, 3) };
+        var options = new MoeGateOptions { Experts = 8, K = k, CapacityFactor = factor, MenuSize = Math.Max(k, 3) };
         foreach (var (name, gate) in TestGates.AllGates(ModelDim, options))
         {
             using var _ = gate;
@@ -96,7 +96,7 @@ public sealed class GateTests
     [InlineData(2, 2.0)]
     public void SpillDropsNothingUnderAdversarialLogitsWhenCapacityCoversDemand(int k, double factor)
     {
-        var options = new PhaseGateOptions { Experts = 8, K = k, CapacityFactor = factor };
+        var options = new MoeGateOptions { Experts = 8, K = k, CapacityFactor = factor };
         using var spill = new PhaseRouterGate(ModelDim, options);
         using var softmax = new TopKSoftmaxGate(ModelDim, options);
         TestGates.MakeAdversarial(spill);
@@ -123,7 +123,7 @@ public sealed class GateTests
     {
         const int tokens = 203;
         const int experts = 8;
-        var options = new PhaseGateOptions { Experts = experts, K = k, MenuSize = menu, CapacityFactor = 100, Policy = GatePolicy.Menu };
+        var options = new MoeGateOptions { Experts = experts, K = k, MenuSize = menu, CapacityFactor = 100, Policy = GatePolicy.Menu };
         int bound = (tokens * menu + experts - 1) / experts;
         for (ulong seed = 0; seed < 4; seed++)
         {
@@ -140,7 +140,7 @@ public sealed class GateTests
     public void AcceptanceDegreesBoundEachExpertsLoad()
     {
         int[] acceptance = [5, 50, 50, 50];
-        var options = new PhaseGateOptions { Experts = 4, K = 1, MenuSize = 2, CapacityFactor = 100, Policy = GatePolicy.Menu, AcceptanceDegrees = acceptance };
+        var options = new MoeGateOptions { Experts = 4, K = 1, MenuSize = 2, CapacityFactor = 100, Policy = GatePolicy.Menu, AcceptanceDegrees = acceptance };
         using var gate = new PhaseRouterGate(ModelDim, options);
         TestGates.MakeAdversarial(gate);
         using var scope = NewDisposeScope();
@@ -155,7 +155,7 @@ public sealed class GateTests
     [Fact]
     public void RoutingIsDeterministicForASeedAdvancesInTrainingAndIsFixedAtEval()
     {
-        var options = new PhaseGateOptions { Experts = 8, K = 2, BaseSeed = 42, CapacityFactor = 1.0 };
+        var options = new MoeGateOptions { Experts = 8, K = 2, BaseSeed = 42, CapacityFactor = 1.0 };
         foreach (var policy in TestGates.Policies)
         {
             using var scope = NewDisposeScope();
@@ -195,7 +195,7 @@ public sealed class GateTests
     [Fact]
     public void MonitorRecordsLoadsCapacityAndDropsPerBatch()
     {
-        var options = new PhaseGateOptions { Experts = 4, K = 1, CapacityFactor = 0.5 };
+        var options = new MoeGateOptions { Experts = 4, K = 1, CapacityFactor = 0.5 };
         using var gate = new TopKSoftmaxGate(ModelDim, options);
         gate.Monitor.MaxRecords = 3;
         using var scope = NewDisposeScope();
@@ -219,7 +219,7 @@ public sealed class GateTests
     [Fact]
     public void SoftmaxAuxLossIsOneAtBalanceAndLargerWhenCollapsed()
     {
-        var options = new PhaseGateOptions { Experts = 4, K = 1 };
+        var options = new MoeGateOptions { Experts = 4, K = 1 };
         using var gate = new TopKSoftmaxGate(ModelDim, options);
         using var scope = NewDisposeScope();
         var x = TestGates.PositiveTokens(64, ModelDim);
@@ -243,7 +243,7 @@ public sealed class GateTests
     [Fact]
     public void HashGateIsTheSameEveryStepAndIgnoresTheInput()
     {
-        var options = new PhaseGateOptions { Experts = 5, K = 2, BaseSeed = 9, CapacityFactor = 10 };
+        var options = new MoeGateOptions { Experts = 5, K = 2, BaseSeed = 9, CapacityFactor = 10 };
         using var gate = new HashGate(ModelDim, options);
         using var scope = NewDisposeScope();
         using var a = gate.call(TestGates.PositiveTokens(30, ModelDim, 1));

@@ -9,7 +9,7 @@ public sealed class LifetimeTests
     public void LastPlanLivesUntilTheNextForwardWhoseTensorsThenThrowButWhoseManagedCopiesStay()
     {
         manual_seed(21);
-        using var layer = new MoeLayer(new PhaseRouterGate(6, new PhaseGateOptions { Experts = 4, K = 2 }), 6, 8, 4);
+        using var layer = new MoeLayer(new PhaseRouterGate(6, new MoeGateOptions { Experts = 4, K = 2 }), 6, 8, 4);
         using var scope = NewDisposeScope();
         layer.call(randn(12, 6));
         var first = layer.LastPlan!;
@@ -28,7 +28,7 @@ public sealed class LifetimeTests
     public void LastPlanSurvivesTheCallersScopeAndDiesWithTheLayer()
     {
         manual_seed(22);
-        var layer = new MoeLayer(new TopKSoftmaxGate(6, new PhaseGateOptions { Experts = 4 }), 6, 8, 4);
+        var layer = new MoeLayer(new TopKSoftmaxGate(6, new MoeGateOptions { Experts = 4 }), 6, 8, 4);
         using (NewDisposeScope())
         {
             layer.call(randn(10, 6));
@@ -46,7 +46,7 @@ public sealed class LifetimeTests
     {
         // Gradient accumulation: two forwards, then one backward through both outputs.
         manual_seed(23);
-        var options = new PhaseGateOptions { Experts = 4, K = 2 };
+        var options = new MoeGateOptions { Experts = 4, K = 2 };
         using var layer = new MoeLayer(new PhaseRouterGate(6, options), 6, 8, 4);
         using var scope = NewDisposeScope();
         var x1 = randn(12, 6);
@@ -62,7 +62,7 @@ public sealed class LifetimeTests
     public void APlanReturnedIntoTheCallersScopeDiesWithThatScope()
     {
         manual_seed(24);
-        using var gate = new HashGate(4, new PhaseGateOptions { Experts = 3 });
+        using var gate = new HashGate(4, new MoeGateOptions { Experts = 3 });
         RoutingPlan plan;
         using (NewDisposeScope())
         {

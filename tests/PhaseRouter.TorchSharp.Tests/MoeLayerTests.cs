@@ -12,7 +12,7 @@ public sealed class MoeLayerTests
     public void LayerEqualsANaivePerTokenLoop(GatePolicy policy, int k)
     {
         manual_seed(11);
-        var options = new PhaseGateOptions { Experts = 4, K = k, CapacityFactor = 0.75, Policy = policy };
+        var options = new MoeGateOptions { Experts = 4, K = k, CapacityFactor = 0.75, Policy = policy };
         using var layer = new MoeLayer(new PhaseRouterGate(6, options), 6, 10, 4);
         using var scope = NewDisposeScope();
         var x = randn(3, 7, 6);
@@ -42,7 +42,7 @@ public sealed class MoeLayerTests
     public void TokensWithoutAnExpertGetZerosAndPartlyRoutedTokensOnlyTheirExperts()
     {
         manual_seed(5);
-        var options = new PhaseGateOptions { Experts = 4, K = 2, CapacityFactor = 0.25 };
+        var options = new MoeGateOptions { Experts = 4, K = 2, CapacityFactor = 0.25 };
         using var layer = new MoeLayer(new TopKSoftmaxGate(6, options), 6, 8, 4);
         using var scope = NewDisposeScope();
         var x = randn(40, 6);
@@ -67,7 +67,7 @@ public sealed class MoeLayerTests
     [Fact]
     public void NoRoutedTokenGivesAllZerosWithTheInputShape()
     {
-        var options = new PhaseGateOptions { Experts = 2, K = 1 };
+        var options = new MoeGateOptions { Experts = 2, K = 1 };
         using var layer = new MoeLayer(new HashGate(4, options), 4, 4, 2);
         using var scope = NewDisposeScope();
         var y = layer.call(zeros(0, 4));
@@ -78,7 +78,7 @@ public sealed class MoeLayerTests
     [Fact]
     public void OutputKeepsTheInputDtype()
     {
-        var options = new PhaseGateOptions { Experts = 3, K = 2 };
+        var options = new MoeGateOptions { Experts = 3, K = 2 };
         using var layer = new MoeLayer(new PhaseRouterGate(4, options), 4, 5, 3).to(ScalarType.Float64);
         using var scope = NewDisposeScope();
         var y = layer.call(randn(9, 4, ScalarType.Float64));
@@ -92,7 +92,7 @@ public sealed class MoeLayerTests
     public void GradientsMatchFiniteDifferencesForGateAndExperts(GatePolicy policy)
     {
         manual_seed(3);
-        var options = new PhaseGateOptions { Experts = 3, K = 2, CapacityFactor = 0.75, Policy = policy, MenuSize = 3 };
+        var options = new MoeGateOptions { Experts = 3, K = 2, CapacityFactor = 0.75, Policy = policy, MenuSize = 3 };
         var gate = new PhaseRouterGate(4, options);
         using var layer = new MoeLayer(gate, 4, 5, 3).to(ScalarType.Float64);
         layer.eval();   // a fixed routing seed, so that the perturbed evaluations route alike
@@ -156,7 +156,7 @@ public sealed class MoeLayerTests
     public void TwoHundredTrainingStepsLeaveTheLiveTensorCountFlat()
     {
         manual_seed(1);
-        var options = new PhaseGateOptions { Experts = 4, K = 2, CapacityFactor = 1.0 };
+        var options = new MoeGateOptions { Experts = 4, K = 2, CapacityFactor = 1.0 };
         using var spill = new MoeLayer(new PhaseRouterGate(8, options), 8, 16, 4);
         using var softmax = new MoeLayer(new TopKSoftmaxGate(8, options, jitterNoise: 0.01), 8, 16, 4);
         var parameters = spill.parameters().Concat(softmax.parameters()).ToArray();

@@ -10,7 +10,7 @@ public sealed class OptionsValidationTests
     [InlineData(4, 5, "K")]
     public void BadExpertsOrKAreRejected(int experts, int k, string parameter)
     {
-        var options = new PhaseGateOptions { Experts = experts, K = k };
+        var options = new MoeGateOptions { Experts = experts, K = k };
         var error = Assert.ThrowsAny<ArgumentException>(options.Validate);
         Assert.Equal(parameter, error.ParamName);
         Assert.Contains(parameter, error.Message, StringComparison.Ordinal);
@@ -22,7 +22,7 @@ public sealed class OptionsValidationTests
     [InlineData(9)]
     public void MenuSizeOutsideKToExpertsIsRejected(int menuSize)
     {
-        var options = new PhaseGateOptions { Experts = 8, K = 2, MenuSize = menuSize };
+        var options = new MoeGateOptions { Experts = 8, K = 2, MenuSize = menuSize };
         var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
         Assert.Equal("MenuSize", error.ParamName);
         Assert.Equal(menuSize, error.ActualValue);
@@ -35,7 +35,7 @@ public sealed class OptionsValidationTests
     [InlineData(double.PositiveInfinity)]
     public void NonPositiveCapacityFactorIsRejected(double factor)
     {
-        var options = new PhaseGateOptions { Experts = 4, CapacityFactor = factor };
+        var options = new MoeGateOptions { Experts = 4, CapacityFactor = factor };
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TopKSoftmaxGate(8, options));
         Assert.Equal("CapacityFactor", error.ParamName);
     }
@@ -44,15 +44,15 @@ public sealed class OptionsValidationTests
     public void AcceptanceDegreesMustMatchExpertsAndBeNonNegative()
     {
         Assert.Equal("AcceptanceDegrees",
-            Assert.ThrowsAny<ArgumentException>(new PhaseGateOptions { Experts = 3, AcceptanceDegrees = [1, 2] }.Validate).ParamName);
+            Assert.ThrowsAny<ArgumentException>(new MoeGateOptions { Experts = 3, AcceptanceDegrees = [1, 2] }.Validate).ParamName);
         Assert.Equal("AcceptanceDegrees",
-            Assert.ThrowsAny<ArgumentException>(new PhaseGateOptions { Experts = 2, AcceptanceDegrees = [1, -2] }.Validate).ParamName);
+            Assert.ThrowsAny<ArgumentException>(new MoeGateOptions { Experts = 2, AcceptanceDegrees = [1, -2] }.Validate).ParamName);
     }
 
     [Fact]
     public void UndefinedPolicyIsRejected()
     {
-        Assert.ThrowsAny<ArgumentException>(new PhaseGateOptions { Experts = 2, Policy = (GatePolicy)7 }.Validate);
+        Assert.ThrowsAny<ArgumentException>(new MoeGateOptions { Experts = 2, Policy = (GatePolicy)7 }.Validate);
     }
 
     [Theory]
@@ -63,22 +63,22 @@ public sealed class OptionsValidationTests
     [InlineData(2.0, 0, 1, 4, 0)]
     public void CapacityIsTheCeilingOfFactorTimesTokensTimesKOverExperts(double factor, int tokens, int k, int experts, int expected)
     {
-        var options = new PhaseGateOptions { Experts = experts, K = k, CapacityFactor = factor };
+        var options = new MoeGateOptions { Experts = experts, K = k, CapacityFactor = factor };
         Assert.Equal(expected, options.CapacityFor(tokens));
     }
 
     [Fact]
     public void DefaultMenuSizeIsTwiceKAtLeastFourAtMostExperts()
     {
-        Assert.Equal(4, new PhaseGateOptions { Experts = 8, K = 1 }.EffectiveMenuSize);
-        Assert.Equal(6, new PhaseGateOptions { Experts = 8, K = 3 }.EffectiveMenuSize);
-        Assert.Equal(3, new PhaseGateOptions { Experts = 3, K = 1 }.EffectiveMenuSize);
+        Assert.Equal(4, new MoeGateOptions { Experts = 8, K = 1 }.EffectiveMenuSize);
+        Assert.Equal(6, new MoeGateOptions { Experts = 8, K = 3 }.EffectiveMenuSize);
+        Assert.Equal(3, new MoeGateOptions { Experts = 3, K = 1 }.EffectiveMenuSize);
     }
 
     [Fact]
     public void BadJitterAndModelDimAreRejected()
     {
-        var options = new PhaseGateOptions { Experts = 4 };
+        var options = new MoeGateOptions { Experts = 4 };
         Assert.Equal("jitterNoise", Assert.Throws<ArgumentOutOfRangeException>(() => new TopKSoftmaxGate(8, options, 1.0)).ParamName);
         Assert.Equal("modelDim", Assert.Throws<ArgumentOutOfRangeException>(() => new PhaseRouterGate(0, options)).ParamName);
     }
@@ -90,7 +90,7 @@ public sealed class OptionsValidationTests
     [InlineData(new long[] { 2, 3, 9 })]
     public void WrongInputRankOrWidthIsRejected(long[] shape)
     {
-        using var gate = new PhaseRouterGate(8, new PhaseGateOptions { Experts = 4 });
+        using var gate = new PhaseRouterGate(8, new MoeGateOptions { Experts = 4 });
         using var x = zeros(shape);
         var error = Assert.Throws<ArgumentException>(() => gate.call(x));
         Assert.Equal("x", error.ParamName);
@@ -100,7 +100,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void IntegerInputIsRejected()
     {
-        using var gate = new HashGate(8, new PhaseGateOptions { Experts = 4 });
+        using var gate = new HashGate(8, new MoeGateOptions { Experts = 4 });
         using var x = zeros([3, 8], ScalarType.Int64);
         Assert.Contains("floating", Assert.Throws<ArgumentException>(() => gate.call(x)).Message, StringComparison.Ordinal);
     }
@@ -108,7 +108,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void MoeLayerRejectsAGateOfAnotherShape()
     {
-        using var gate = new PhaseRouterGate(8, new PhaseGateOptions { Experts = 4 });
+        using var gate = new PhaseRouterGate(8, new MoeGateOptions { Experts = 4 });
         Assert.Equal("gate", Assert.Throws<ArgumentException>(() => new MoeLayer(gate, 8, 16, 5)).ParamName);
         Assert.Equal("gate", Assert.Throws<ArgumentException>(() => new MoeLayer(gate, 6, 16, 4)).ParamName);
         Assert.Equal("hiddenDim", Assert.Throws<ArgumentOutOfRangeException>(() => new MoeLayer(gate, 8, 0, 4)).ParamName);

@@ -9,7 +9,7 @@ internal static class TestGates
     public static readonly GatePolicy[] Policies = [GatePolicy.Spill, GatePolicy.Menu, GatePolicy.Oblivious];
 
     /// <summary>Every gate kind for the options: the three phase policies, softmax top-k and hash.</summary>
-    public static IEnumerable<(string Name, MoeGate Gate)> AllGates(int modelDim, PhaseGateOptions options)
+    public static IEnumerable<(string Name, MoeGate Gate)> AllGates(int modelDim, MoeGateOptions options)
     {
         foreach (var policy in Policies)
         {

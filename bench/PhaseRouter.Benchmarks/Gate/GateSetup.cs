@@ -13,7 +13,7 @@ public static class GateSetup
 
     public static readonly string[] Kinds = ["phase-spill", "phase-menu", "phase-oblivious", "topk-softmax", "hash"];
 
-    public static PhaseGateOptions Options { get; } = new() { Experts = Experts, K = K, CapacityFactor = 1.25, BaseSeed = 1, MenuSize = 8 };
+    public static MoeGateOptions Options { get; } = new() { Experts = Experts, K = K, CapacityFactor = 1.25, BaseSeed = 1, MenuSize = 8 };
 
     public static MoeGate Create(string kind) => kind switch
     {

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using PhaseRouter.Gating;
 
 namespace PhaseRouter.Benchmarks.Statistics;
 
@@ -43,7 +44,7 @@ public class CapacityBenchmarks
             scores[x] = (float)rng.NextDouble();
         }
 
-        int capacity = (int)Math.Ceiling(1.25 * Sources * K / Targets);
+        int capacity = ExpertCapacity.Of(1.25, Sources, K, Targets);
         return (Enumerable.Repeat(sourceDegree, Sources).ToArray(), Enumerable.Repeat(Sources, Targets).ToArray(),
             new RouterOptions
             {

@@ -36,10 +36,10 @@ public static class MoeModelFactory
     }
 
     /// <summary>The gate options of the settings (base seed = the run seed).</summary>
-    public static PhaseGateOptions GateOptions(ExperimentSettings settings)
+    public static MoeGateOptions GateOptions(ExperimentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new PhaseGateOptions
+        return new MoeGateOptions
         {
             Experts = settings.Experts,
             K = settings.K,

@@ -48,9 +48,9 @@ public sealed class PatchMoeClassifier : nn.Module<Tensor, Tensor>
         int tokens = _config.TokensPerImage;
         int d = _config.ModelDim;
         var patches = Patches.Extract(input, _config.ImageSide, _config.PatchSide);
-        var h = _embed.forward(patches).add(_positions, one).reshape(b * tokens, d);
-        h = h.add(_feedForward.forward(_preNorm.forward(h)), one);
-        var pooled = _finalNorm.forward(h).reshape(b, tokens, d).mean([1]);
-        return _head.forward(pooled).MoveToOuterDisposeScope();
+        var h = _embed.call(patches).add(_positions, one).reshape(b * tokens, d);
+        h = h.add(_feedForward.call(_preNorm.call(h)), one);
+        var pooled = _finalNorm.call(h).reshape(b, tokens, d).mean([1]);
+        return _head.call(pooled).MoveToOuterDisposeScope();
     }
 }

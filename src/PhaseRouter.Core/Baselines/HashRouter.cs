@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using PhaseRouter.Engine;
 using PhaseRouter.Kernels;
 
 namespace PhaseRouter.Baselines;

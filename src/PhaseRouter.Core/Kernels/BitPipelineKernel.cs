@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using PhaseRouter.Engine;
 
 namespace PhaseRouter.Kernels;
 

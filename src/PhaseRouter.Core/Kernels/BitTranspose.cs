@@ -1,3 +1,5 @@
+using PhaseRouter.Engine;
+
 namespace PhaseRouter.Kernels;
 
 /// <summary>Bit-matrix transpose by 64×64 blocks, each transposed in registers with the recursive block swap.</summary>

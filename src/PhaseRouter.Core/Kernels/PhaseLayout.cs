@@ -1,3 +1,5 @@
+using PhaseRouter.Engine;
+
 namespace PhaseRouter.Kernels;
 
 /// <summary>

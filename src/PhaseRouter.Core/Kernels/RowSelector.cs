@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PhaseRouter.Engine;
 
 namespace PhaseRouter.Kernels;
 

@@ -39,7 +39,7 @@ public sealed class RouteBuffers
     public int RouteCapacity => _targets.Length;
 
     /// <summary>The per-call O(R + C) arrays (degrees, permutations, ring tables), reused by calls of the same shape.</summary>
-    internal Kernels.LayoutWorkspace Workspace { get; } = new();
+    internal Engine.LayoutWorkspace Workspace { get; } = new();
 
     /// <summary>The result the last call returned, reused by the next.</summary>
     internal RoutingResult? Result { get; set; }

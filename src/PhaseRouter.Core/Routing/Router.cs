@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PhaseRouter.Engine;
 using PhaseRouter.Kernels;
 
 namespace PhaseRouter;
@@ -66,9 +67,9 @@ public static class Router
         ArgumentChecks.Shapes(sources, targets);
         options ??= RouterOptions.Default;
         Validate(sources.Rows, sources.Columns, k, options);
-        Kernels.LayoutWorkspace workspace = destination.Workspace;
-        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.Rows);
-        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.Rows);
+        Engine.LayoutWorkspace workspace = destination.Workspace;
+        int[] s = Engine.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.Rows);
+        int[] t = Engine.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.Rows);
         DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
         DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
         return RouteEngine.Run(s, t, k, options, start, buffers: destination);
@@ -124,9 +125,9 @@ public static class Router
         ArgumentChecks.Shapes(sources.GetLength(0), sources.GetLength(1), targets.GetLength(0), targets.GetLength(1));
         options ??= RouterOptions.Default;
         Validate(sources.GetLength(0), sources.GetLength(1), k, options);
-        Kernels.LayoutWorkspace workspace = destination.Workspace;
-        int[] s = Kernels.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.GetLength(0));
-        int[] t = Kernels.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.GetLength(0));
+        Engine.LayoutWorkspace workspace = destination.Workspace;
+        int[] s = Engine.LayoutWorkspace.Take(ref workspace.SourceDegrees, sources.GetLength(0));
+        int[] t = Engine.LayoutWorkspace.Take(ref workspace.TargetDegrees, targets.GetLength(0));
         DegreeCounter.RowDegrees(sources, s, options.MaxDegreeOfParallelism);
         DegreeCounter.RowDegrees(targets, t, options.MaxDegreeOfParallelism);
         return RouteEngine.Run(s, t, k, options, start, buffers: destination);

@@ -1,5 +1,6 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Statistics;
+using PhaseRouter.Gating;
 
 namespace PhaseRouter.Statistics;
 
@@ -283,7 +284,7 @@ public static partial class RoutingStatistics
         CapacityCheck? check = null;
         if (capacityFactor is { } cf)
         {
-            long capacity = CapacityOf(cf, tokens, k, experts);
+            long capacity = ExpertCapacity.Of(cf, tokens, k, experts);
             int overflowing = stepLoads.Count(row => row.Any(load => load > capacity));
             check = new CapacityCheck(cf, capacity, Dropped(capacity) / totalSlots, (double)overflowing / steps,
                 p99.Select(q => capacity - q).ToArray(),
@@ -331,15 +332,14 @@ public static partial class RoutingStatistics
         return EstimateCapacity(widened, tokens, k, dropRates, capacityFactor);
     }
 
-    /// <summary>The per-expert capacity of a capacity factor: <c>⌈cf·tokens·k/E⌉</c>, evaluated in that order.</summary>
-    private static long CapacityOf(double capacityFactor, int tokens, int k, int experts) =>
-        (long)Math.Ceiling(capacityFactor * tokens * k / experts);
-
-    /// <summary>The capacity factor <c>c·E/(tokens·k)</c>, nudged down if rounding would make its capacity exceed c.</summary>
+    /// <summary>
+    /// The capacity factor <c>c·E/(tokens·k)</c>, nudged down until <see cref="ExpertCapacity.Of"/> gives back at most c
+    /// (it is monotone in the factor).
+    /// </summary>
     private static double FactorFor(long capacity, int tokens, int k, int experts)
     {
         double cf = (double)capacity * experts / ((double)tokens * k);
-        while (cf > 0 && CapacityOf(cf, tokens, k, experts) > capacity)
+        while (cf > 0 && ExpertCapacity.Of(cf, tokens, k, experts) > capacity)
         {
             cf = Math.BitDecrement(cf);
         }

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using MathNet.Numerics.Distributions;
+using PhaseRouter.Gating;
 using PhaseRouter.Statistics;
 
 namespace PhaseRouter.Core.Tests.Statistics;
@@ -78,7 +79,7 @@ public class CapacityPlanTests
             CapacityRequirement req = plan.Requirements[r];
             bool tight = Dropped(req.Capacity) <= rates[r] * total
                 && (req.Capacity == 0 || Dropped(req.Capacity - 1) > rates[r] * total);
-            bool factor = (long)Math.Ceiling(req.CapacityFactor * tokens * k / experts) == req.Capacity;
+            bool factor = req.Capacity == 0 ? req.CapacityFactor == 0 : ExpertCapacity.Of(req.CapacityFactor, tokens, k, experts) == req.Capacity;
             bool ordered = r == 0 || req.Capacity <= plan.Requirements[r - 1].Capacity;
             if (!tight || !factor || !ordered || req.DropRate > rates[r])
             {

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using PhaseRouter.Core.Tests.Reference;
+using PhaseRouter.Gating;
 
 namespace PhaseRouter.Core.Tests.Statistics;
 
@@ -31,7 +32,7 @@ public class CapacityRoutingTests
         const int k = 2;
         int[] s = Enumerable.Repeat(columns, rows).ToArray();
         int[] t = Enumerable.Repeat(rows, columns).ToArray();
-        int capacity = (int)Math.Ceiling(1.25 * rows * k / columns);
+        int capacity = ExpertCapacity.Of(1.25, rows, k, columns);
         int[] caps = Enumerable.Repeat(capacity, columns).ToArray();
         RoutingResult result = Router.RouteDegrees(s, t, k,
             new RouterOptions { Seed = 1, Scores = Adversarial(rows, columns, 1), TargetCapacities = caps });

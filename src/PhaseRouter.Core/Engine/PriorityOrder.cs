@@ -1,4 +1,4 @@
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>
 /// The serving order of score-ranked sources under capacities: best top score first, ties by source index.
@@ -21,19 +21,30 @@ internal static class PriorityOrder
 
     public static int[] Sort(uint[] keys)
     {
+        var order = new int[keys.Length];
+        Sort(keys, order, new int[keys.Length]);
+        return order;
+    }
+
+    /// <summary>Writes the serving order of <paramref name="keys"/> into <paramref name="order"/> (caller-owned buffers, no allocation).</summary>
+    /// <param name="keys">One key per source.</param>
+    /// <param name="order">Receives the sources, first served first; the keys' length.</param>
+    /// <param name="scratch">Work space of the keys' length.</param>
+    public static void Sort(ReadOnlySpan<uint> keys, Span<int> order, Span<int> scratch)
+    {
         int n = keys.Length;
-        var order = new int[n];
-        var scratch = new int[n];
+        Span<int> from = order[..n];
+        Span<int> to = scratch[..n];
         for (int i = 0; i < n; i++)
         {
-            order[i] = i;
+            from[i] = i;
         }
 
         Span<int> counts = stackalloc int[Buckets];
         for (int shift = 0; shift < 32; shift += DigitBits)
         {
             counts.Clear();
-            foreach (int i in order)
+            foreach (int i in from)
             {
                 counts[(int)(keys[i] >> shift) & (Buckets - 1)]++;
             }
@@ -46,14 +57,19 @@ internal static class PriorityOrder
                 sum += c;
             }
 
-            foreach (int i in order)
+            foreach (int i in from)
             {
-                scratch[counts[(int)(keys[i] >> shift) & (Buckets - 1)]++] = i;
+                to[counts[(int)(keys[i] >> shift) & (Buckets - 1)]++] = i;
             }
 
-            (order, scratch) = (scratch, order);
+            Span<int> swap = from;
+            from = to;
+            to = swap;
         }
 
-        return order;
+        if (from != order[..n])
+        {
+            from.CopyTo(order);
+        }
     }
 }

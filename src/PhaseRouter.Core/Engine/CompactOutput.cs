@@ -1,4 +1,4 @@
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>
 /// Where a call's compact routes go: new arrays of exactly the right size (the default call), or a caller's

@@ -1,16 +1,18 @@
 using System.ComponentModel;
 using System.Globalization;
+using PhaseRouter.Gating;
 
 namespace PhaseRouter.TorchSharp;
 
 /// <summary>
-/// Settings of a mixture-of-experts gate. <see cref="PhaseRouterGate"/> uses all of them; the baselines
-/// (<see cref="TopKSoftmaxGate"/>, <see cref="HashGate"/>) use <see cref="Experts"/>, <see cref="K"/>,
-/// <see cref="CapacityFactor"/> and (<see cref="HashGate"/>) <see cref="BaseSeed"/>. Call <see cref="Validate"/> to
-/// check them; every gate does so in its constructor.
+/// Settings of every mixture-of-experts gate (formerly <c>PhaseGateOptions</c>). <see cref="PhaseRouterGate"/> uses
+/// all of them; the baselines (<see cref="TopKSoftmaxGate"/>, <see cref="HashGate"/>) use <see cref="Experts"/>,
+/// <see cref="K"/>, <see cref="CapacityFactor"/> and (<see cref="HashGate"/>) <see cref="BaseSeed"/>. Call
+/// <see cref="Validate"/> to check them; every gate does so in its constructor and keeps its own copy, with
+/// <see cref="AcceptanceDegrees"/> copied, so a later change to the caller's list cannot reach the gate.
 /// </summary>
-/// <remarks>Lifetime: an immutable managed record; a gate keeps the instance it was given.</remarks>
-public sealed record PhaseGateOptions
+/// <remarks>Lifetime: an immutable managed record; a gate keeps its own validated copy.</remarks>
+public sealed record MoeGateOptions
 {
     /// <summary>E, the number of experts (at least 1).</summary>
     public required int Experts { get; init; }
@@ -25,8 +27,8 @@ public sealed record PhaseGateOptions
     public int? MenuSize { get; init; }
 
     /// <summary>
-    /// Capacity factor cf (&gt; 0): each expert takes at most <c>C_e = ⌈cf · tokens · k / E⌉</c> tokens of a batch.
-    /// Default 1.25.
+    /// Capacity factor cf (&gt; 0): each expert takes at most <c>C_e = ⌈cf · tokens · k / E⌉</c> tokens of a batch
+    /// (<see cref="ExpertCapacity.Of"/>). Default 1.25.
     /// </summary>
     public double CapacityFactor { get; init; } = 1.25;
 
@@ -96,16 +98,21 @@ public sealed record PhaseGateOptions
         }
     }
 
-    /// <summary>The per-expert capacity of a batch: <c>⌈cf · tokens · k / E⌉</c>, computed in decimal so that e.g. 1.1 · 10 is 11, not 12.</summary>
-    /// <param name="tokens">Tokens in the batch (≥ 0).</param>
-    public int CapacityFor(int tokens)
+    /// <summary>
+    /// A validated copy whose <see cref="AcceptanceDegrees"/> is the gate's own read-only array, so that a later change
+    /// to the list the caller passed cannot change (or break) the gate.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is out of range (see <see cref="Validate"/>).</exception>
+    public MoeGateOptions ValidatedCopy()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
-        if (CapacityFactor * tokens * K / Experts >= int.MaxValue)
-        {
-            return int.MaxValue;
-        }
-
-        return (int)decimal.Ceiling((decimal)CapacityFactor * tokens * K / Experts);
+        int[]? degrees = AcceptanceDegrees?.ToArray();
+        var copy = this with { AcceptanceDegrees = degrees is null ? null : Array.AsReadOnly(degrees) };
+        copy.Validate();
+        return copy;
     }
+
+    /// <summary>The per-expert capacity of a batch: <see cref="ExpertCapacity.Of"/>(cf, tokens, k, E), the exact <c>⌈cf · tokens · k / E⌉</c>.</summary>
+    /// <param name="tokens">Tokens in the batch (≥ 0).</param>
+    /// <exception cref="ArgumentException">The capacity does not fit an <c>int</c>, or a setting is out of range.</exception>
+    public int CapacityFor(int tokens) => ExpertCapacity.Of(CapacityFactor, tokens, K, Experts);
 }

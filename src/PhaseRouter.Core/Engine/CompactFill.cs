@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>
 /// Routes sources into compact storage, in parallel chunks of rows. Each chunk writes its rows' targets one after

@@ -1,4 +1,4 @@
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>
 /// Splits <c>[0, rows)</c> into contiguous chunks and runs them in parallel. Chunks own disjoint rows, so the

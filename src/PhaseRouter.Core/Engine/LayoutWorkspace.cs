@@ -1,4 +1,4 @@
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>
 /// The O(R + C) arrays of one routing call (degree copies, permutations, phase offsets, ring tables), kept by a

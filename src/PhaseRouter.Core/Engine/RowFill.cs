@@ -1,4 +1,4 @@
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>
 /// Fills the R·k route slots source by source, in parallel chunks of rows: a row router writes a source's chosen

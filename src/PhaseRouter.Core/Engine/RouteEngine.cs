@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using PhaseRouter.Kernels;
 
-namespace PhaseRouter.Kernels;
+namespace PhaseRouter.Engine;
 
 /// <summary>Runs steps 1–8 on validated degree vectors.</summary>
 internal static class RouteEngine
