@@ -1,4 +1,5 @@
 using PhaseRouter.TorchSharp;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,9 +44,10 @@ internal sealed class MoeClassifierNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = nn.functional.gelu(input.call(x));
+        using var one = 1.ToScalar(); // Tensor + Tensor would make its alpha = 1 implicitly (see ScalarSafeAdam)
         for (int layer = 0; layer < _moe.Length; layer++)
         {
-            h = h + _moe[layer].call(norms[layer].call(h));
+            h = h.add(_moe[layer].call(norms[layer].call(h)), one);
         }
 
         return scope.MoveToOuter(head.call(headNorm.call(h)));
@@ -55,9 +57,10 @@ internal sealed class MoeClassifierNetwork : nn.Module<Tensor, Tensor>
     public Tensor AuxLoss()
     {
         Tensor total = _moe[0].LastPlan!.AuxLoss;
+        using var one = 1.ToScalar(); // Tensor + Tensor would make its alpha = 1 implicitly (see ScalarSafeAdam)
         for (int layer = 1; layer < _moe.Length; layer++)
         {
-            total = total + _moe[layer].LastPlan!.AuxLoss;
+            total = total.add(_moe[layer].LastPlan!.AuxLoss, one);
         }
 
         return total;

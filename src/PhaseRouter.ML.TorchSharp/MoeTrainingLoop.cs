@@ -112,7 +112,10 @@ internal static class MoeTrainingLoop
             optimizer.zero_grad();
             var logits = network.call(x);
             var loss = nn.functional.cross_entropy(logits, y);
-            var objective = options.AuxLossCoefficient > 0 ? loss + network.AuxLoss() * options.AuxLossCoefficient : loss;
+            // Explicit scalars, disposed after the calls that read them (implicit ones can be finalized mid-call, see ScalarSafeAdam).
+            using var auxWeight = options.AuxLossCoefficient.ToScalar();
+            using var one = 1.ToScalar();
+            var objective = options.AuxLossCoefficient > 0 ? loss.add(network.AuxLoss().mul(auxWeight), one) : loss;
             objective.backward();
             optimizer.step();
             double value = loss.item<float>();

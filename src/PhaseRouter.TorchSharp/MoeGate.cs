@@ -87,7 +87,8 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
             lock (_stepLock)
             {
                 using var noGrad = no_grad();
-                StepBuffer.fill_(value);
+                using var stepValue = value.ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+                StepBuffer.fill_(stepValue);
             }
         }
     }
@@ -265,7 +266,8 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
             if (advance)
             {
                 using var noGrad = no_grad();
-                buffer.fill_(step + 1);
+                using var next = (step + 1).ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+                buffer.fill_(next);
             }
 
             return step;
@@ -286,7 +288,8 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
             if (buffer.item<long>() == step + 1)
             {
                 using var noGrad = no_grad();
-                buffer.fill_(step);
+                using var previous = step.ToScalar(); // explicit and kept until the call returns (see ScalarSafeAdam)
+                buffer.fill_(previous);
             }
         }
     }
