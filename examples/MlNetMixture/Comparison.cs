@@ -23,7 +23,7 @@ public static class Comparison
     {
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(FashionImage.Class)).Append(trainer);
         var clock = Stopwatch.StartNew();
-        ITransformer model = pipeline.Fit(train);
+        var model = pipeline.Fit(train);
         double trainingSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         MulticlassClassificationMetrics metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));

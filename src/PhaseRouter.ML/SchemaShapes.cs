@@ -85,7 +85,7 @@ internal static class SchemaShapes
         };
     }
 
-    private static DataViewType KeyRawType(KeyDataViewType key) => key.RawType switch
+    private static NumberDataViewType KeyRawType(KeyDataViewType key) => key.RawType switch
     {
         var t when t == typeof(byte) => NumberDataViewType.Byte,
         var t when t == typeof(ushort) => NumberDataViewType.UInt16,

@@ -8,6 +8,9 @@ namespace PhaseRouter.TorchSharp.Tests;
 /// <summary>TorchSharp's native library loads on this host (see buildTransitive/PhaseRouter.TorchSharp.targets).</summary>
 public sealed class NativeLoadingTests
 {
+    private static readonly string[] LibraryDirectories =
+        ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"];
+
     [Fact]
     public void LinearForwardAndBackwardGiveFiniteNonZeroGradients()
     {
@@ -40,7 +43,7 @@ public sealed class NativeLoadingTests
 
         string library = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(File.Exists(library), library);
-        string? host = new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib" }
+        string? host = LibraryDirectories
             .Select(d => Path.Combine(d, "libstdc++.so.6")).FirstOrDefault(File.Exists);
         if (host is null || Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { Length: > 0 })
         {

@@ -84,7 +84,10 @@ internal static class SoakCommand
         return option;
     }
 
+    private static readonly System.Buffers.SearchValues<char> HexDigits =
+        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     private static bool IsHex(string value) =>
         value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && value.Length > 2 &&
-        value.AsSpan(2).ContainsAnyExcept("0123456789abcdefABCDEF") is false;
+        value.AsSpan(2).ContainsAnyExcept(HexDigits) is false;
 }

@@ -48,7 +48,7 @@ internal static class SoakRunner
                 long stepsBefore = observer.Steps;
                 try
                 {
-                    GateTrainer.Run(soakCase.Gate, soakCase.Settings(round, threads), data, observer, deadline.Token, optimizer);
+                    GateTrainer.Run(soakCase.Gate, soakCase.Settings(round, threads), data, observer, optimizer, deadline.Token);
                 }
                 catch (OperationCanceledException) when (deadline.IsCancellationRequested)
                 {

@@ -16,7 +16,7 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var runs = settings.Gates.Select(g => GateTrainer.Run(g, settings, data, observer, token)).ToArray();
+        var runs = settings.Gates.Select(g => GateTrainer.Run(g, settings, data, observer, token: token)).ToArray();
         var plan = CapacityPlanBuilder.Build(runs, settings.Experts, settings.K, settings.CapacityFactor);
         return new ExperimentSummary
         {

@@ -22,18 +22,18 @@ public static class GateTrainer
     /// <param name="settings">Sizes, seed, learning rate and epochs.</param>
     /// <param name="data">The train and test split.</param>
     /// <param name="observer">Receives progress.</param>
-    /// <param name="token">Cancels between steps.</param>
     /// <param name="createOptimizer">
     /// Builds the optimizer from the parameters and the learning rate (null: <see cref="ScalarSafeAdam"/>). The trainer
     /// owns and disposes it.
     /// </param>
+    /// <param name="token">Cancels between steps.</param>
     public static RunResult Run(
         GateKind gate,
         ExperimentSettings settings,
         LoadedData data,
         ITrainingObserver observer,
-        CancellationToken token = default,
-        Func<IEnumerable<global::TorchSharp.Modules.Parameter>, double, optim.Optimizer>? createOptimizer = null)
+        Func<IEnumerable<global::TorchSharp.Modules.Parameter>, double, optim.Optimizer>? createOptimizer = null,
+        CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);

@@ -211,9 +211,9 @@ public static partial class RoutingStatistics
     }
 
     /// <summary>max / mean of non-negative values; NaN when they are all 0 or there are none.</summary>
-    private static double Skew(IReadOnlyList<double> values)
+    private static double Skew(double[] values)
     {
-        if (values.Count == 0)
+        if (values.Length == 0)
         {
             return double.NaN;
         }
@@ -226,6 +226,6 @@ public static partial class RoutingStatistics
             top = Math.Max(top, v);
         }
 
-        return sum > 0 ? top / (sum / values.Count) : double.NaN;
+        return sum > 0 ? top / (sum / values.Length) : double.NaN;
     }
 }

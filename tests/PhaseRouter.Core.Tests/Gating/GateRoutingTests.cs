@@ -79,7 +79,7 @@ public class GateRoutingTests
         int[] loads = GateReference.Count(routes, experts);
         for (int t = 0; t < tokens; t++)
         {
-            moved += first.Skip(t * k).Take(k).Count(e => e >= 0 && !routes.Skip(t * k).Take(k).Contains(e)) > 0 ? 1 : 0;
+            moved += first.Skip(t * k).Take(k).Any(e => e >= 0 && !routes.Skip(t * k).Take(k).Contains(e)) ? 1 : 0;
             int[] mine = routes.Skip(t * k).Take(k).ToArray();
             int filled = mine.TakeWhile(e => e >= 0).Count();
             // The first phase's routes are each token's leading slots (completion may move a low-priority token's

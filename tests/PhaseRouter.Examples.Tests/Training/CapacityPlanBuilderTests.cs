@@ -8,13 +8,13 @@ public sealed class CapacityPlanBuilderTests
     private static StepRecord Step(int step, int[] loads, int[] demand) =>
         new(step, 1, 1.0, 0.5, 1.0, 0.1, loads, demand, 4, 16 - loads.Sum(), 16);
 
-    private static RunResult Run(string gate, IReadOnlyList<StepRecord> steps) => new()
+    private static RunResult Run(string gate, StepRecord[] steps) => new()
     {
         Gate = gate,
         TestLoadPerExpert = [4, 4, 4, 4],
         LossCurve = steps.Select(s => s.Loss).ToArray(),
         StepRecords = steps,
-        TrainDroppedSlotRate = steps.Sum(s => s.DroppedSlots) / (16.0 * steps.Count),
+        TrainDroppedSlotRate = steps.Sum(s => s.DroppedSlots) / (16.0 * steps.Length),
     };
 
     [Fact]
