@@ -20,7 +20,7 @@ public sealed record MoeGateOptions
     public int K { get; init; } = 1;
 
     /// <summary>
-    /// m, the menu size of <see cref="GatePolicy.Menu"/> and <see cref="GatePolicy.Oblivious"/> (<c>k ≤ m ≤ E</c>);
+    /// m, the menu size of <see cref="GatePolicy.Menu"/>, <see cref="GatePolicy.Oblivious"/> and <see cref="GatePolicy.Packed"/> (<c>k ≤ m ≤ E</c>);
     /// <see langword="null"/> (the default) means <c>min(E, max(2k, 4))</c>. Ignored by the other policies and gates.
     /// </summary>
     public int? MenuSize { get; init; }
@@ -44,6 +44,17 @@ public sealed record MoeGateOptions
     /// </summary>
     public IReadOnlyList<int>? AcceptanceDegrees { get; init; }
 
+    /// <summary>
+    /// a, the acceptance depth of <see cref="GatePolicy.Packed"/> (<c>1 ≤ a ≤ E</c>): expert e's row of T holds the
+    /// tokens that rank e among their top-a experts. <see langword="null"/> (the default) means
+    /// <see cref="GateRouting.DefaultAcceptanceDepth"/>: <c>min(E, ⌈2k · E / m⌉)</c>, about 2k candidates per token.
+    /// Ignored by the other policies and gates.
+    /// </summary>
+    public int? AcceptanceDepth { get; init; }
+
+    /// <summary>The acceptance depth in effect: <see cref="AcceptanceDepth"/>, or <c>min(E, ⌈2k · E / m⌉)</c> when it is not set.</summary>
+    public int EffectiveAcceptanceDepth => AcceptanceDepth ?? GateRouting.DefaultAcceptanceDepth(Experts, K, EffectiveMenuSize);
+
     /// <summary>The menu size in effect: <see cref="MenuSize"/>, or <c>min(E, max(2k, 4))</c> when it is not set.</summary>
     public int EffectiveMenuSize => MenuSize ?? Math.Min(Experts, Math.Max(2 * K, 4));
 
@@ -66,6 +77,11 @@ public sealed record MoeGateOptions
         if (MenuSize is int m && (m < K || m > Experts))
         {
             throw new ArgumentOutOfRangeException(nameof(MenuSize), m, $"MenuSize must be in [K = {K}, Experts = {Experts}].");
+        }
+
+        if (AcceptanceDepth is int a && (a < 1 || a > Experts))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AcceptanceDepth), a, $"AcceptanceDepth must be in [1, Experts = {Experts}].");
         }
 
         if (!(CapacityFactor > 0) || double.IsInfinity(CapacityFactor))
