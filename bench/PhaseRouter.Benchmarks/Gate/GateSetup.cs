@@ -11,7 +11,7 @@ public static class GateSetup
     public const int K = 2;
     public const int ModelDim = 256;
 
-    public static readonly string[] Kinds = ["phase-spill", "phase-menu", "phase-oblivious", "topk-softmax", "hash"];
+    public static readonly string[] Kinds = ["phase-spill", "phase-menu", "phase-oblivious", "phase-packed", "topk-softmax", "hash"];
 
     public static MoeGateOptions Options { get; } = new() { Experts = Experts, K = K, CapacityFactor = 1.25, BaseSeed = 1, MenuSize = 8 };
 
@@ -20,6 +20,7 @@ public static class GateSetup
         "phase-spill" => new PhaseRouterGate(ModelDim, Options),
         "phase-menu" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Menu }),
         "phase-oblivious" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Oblivious }),
+        "phase-packed" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Packed }),
         "topk-softmax" => new TopKSoftmaxGate(ModelDim, Options),
         "hash" => new HashGate(ModelDim, Options),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown gate kind."),

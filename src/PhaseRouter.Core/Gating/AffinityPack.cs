@@ -31,6 +31,22 @@ public sealed class AffinityPack
     private int[] _sourceDegrees = [];
     private int[] _targetDegrees = [];
     private ulong[] _keys = [];
+    private int _maxDegreeOfParallelism = -1;
+
+    /// <summary>Threads packing may use: -1 (the default) for every core, else at least 1. The matrices never depend on it.</summary>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set
+        {
+            if (value is 0 or < -1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be -1 (every core) or at least 1.");
+            }
+
+            _maxDegreeOfParallelism = value;
+        }
+    }
 
     /// <summary>Tokens of the last packed batch.</summary>
     public int Tokens { get; private set; }
@@ -122,34 +138,47 @@ public sealed class AffinityPack
         }
     }
 
-    /// <summary>E ≤ 64: one word per token; T by 64×64 transposes of blocks of top-a masks.</summary>
-    private void PackShortRows(ReadOnlySpan<float> scores, int tokens, int experts, int menuSize, int acceptanceDepth)
+    /// <summary>
+    /// E ≤ 64: one word per token; T by 64×64 transposes of blocks of top-a masks. Blocks of 64 tokens own disjoint
+    /// words of S and T, so they run in parallel (<see cref="ParallelRows"/>: inline for small batches) and the
+    /// result never depends on the thread count.
+    /// </summary>
+    private unsafe void PackShortRows(ReadOnlySpan<float> scores, int tokens, int experts, int menuSize, int acceptanceDepth)
     {
         ulong[] s = _sources.RawWords;
         ulong[] t = _targets.RawWords;
         int targetWords = _targets.WordsPerRow;
         ulong all = TopMask.All(experts);
-        Span<ulong> block = stackalloc ulong[64];
-        for (int first = 0; first < tokens; first += 64)
+        int blocks = targetWords;
+        fixed (float* start = scores)
         {
-            int count = Math.Min(64, tokens - first);
-            block.Clear();
-            for (int r = 0; r < count; r++)
+            nint address = (nint)start; // the parallel body cannot capture the span; the array stays pinned for the call
+            ParallelRows.For(blocks, (long)tokens * experts, MaxDegreeOfParallelism, (from, to) =>
             {
-                ReadOnlySpan<float> row = scores.Slice((first + r) * experts, experts);
-                ulong accepted = TopMask.Best(row, all, acceptanceDepth);
-                s[first + r] = menuSize <= acceptanceDepth
-                    ? TopMask.Best(row, accepted, menuSize)
-                    : accepted | TopMask.Best(row, all & ~accepted, menuSize - acceptanceDepth);
-                block[r] = accepted;
-            }
+                var batch = new ReadOnlySpan<float>((float*)address, tokens * experts);
+                Span<ulong> block = stackalloc ulong[64];
+                for (int b = from; b < to; b++)
+                {
+                    int first = b * 64;
+                    int count = Math.Min(64, tokens - first);
+                    block.Clear();
+                    for (int r = 0; r < count; r++)
+                    {
+                        ReadOnlySpan<float> row = batch.Slice((first + r) * experts, experts);
+                        ulong accepted = TopMask.Best(row, all, acceptanceDepth);
+                        s[first + r] = menuSize <= acceptanceDepth
+                            ? TopMask.Best(row, accepted, menuSize)
+                            : accepted | TopMask.Best(row, all & ~accepted, menuSize - acceptanceDepth);
+                        block[r] = accepted;
+                    }
 
-            BitTranspose.Transpose64(block);
-            int word = first >> 6;
-            for (int e = 0; e < experts; e++)
-            {
-                t[e * targetWords + word] = block[e];
-            }
+                    BitTranspose.Transpose64(block);
+                    for (int e = 0; e < experts; e++)
+                    {
+                        t[e * targetWords + b] = block[e];
+                    }
+                }
+            });
         }
     }
 

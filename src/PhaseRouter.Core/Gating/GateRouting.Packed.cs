@@ -35,6 +35,7 @@ public static partial class GateRouting
 
         workspace.Begin(tokens, experts, k, capacity);
         AffinityPack pack = workspace.PackBuffer;
+        pack.MaxDegreeOfParallelism = workspace.MaxDegreeOfParallelism;
         pack.PackChecked(scores, tokens, experts, menuSize, acceptanceDepth);
         workspace.MarkPacked();
         Span<int> choices = workspace.ChoiceBuffer;

@@ -31,36 +31,70 @@ internal static class TopMask
     /// <param name="depth">How many to keep (all candidates when there are fewer).</param>
     public static ulong Best(ReadOnlySpan<float> row, ulong candidates, int depth)
     {
-        ulong result = 0;
-        while (true)
+        if (Vector512.IsHardwareAccelerated && row.Length % Vector512<float>.Count == 0)
         {
-            int count = BitOperations.PopCount(candidates);
-            if (depth >= count)
-            {
-                return result | candidates;
-            }
-
-            if (depth <= 0)
-            {
-                return result;
-            }
-
-            int pivot = MiddleBit(candidates, count);
-            Compare(row, row[pivot], out ulong greater, out ulong equal);
-            ulong before = (greater | (equal & ((1UL << pivot) - 1))) & candidates;
-            int ahead = BitOperations.PopCount(before);
-            if (ahead >= depth)
-            {
-                candidates = before; // the answer lies among those ranked before the pivot
-            }
-            else
-            {
-                ulong taken = before | (1UL << pivot); // all of them and the pivot belong to the answer
-                result |= taken;
-                depth -= ahead + 1;
-                candidates &= ~taken;
-            }
+            return BestInRegisters(row, candidates, depth);
         }
+
+        ulong result = 0;
+        while (depth > 0 && depth < BitOperations.PopCount(candidates))
+        {
+            int pivot = MiddleBit(candidates, BitOperations.PopCount(candidates));
+            Compare(row, row[pivot], out ulong greater, out ulong equal);
+            Narrow(greater, equal, pivot, ref candidates, ref result, ref depth);
+        }
+
+        return depth > 0 ? result | candidates : result;
+    }
+
+    /// <summary>
+    /// <see cref="Best"/> for rows of 16, 32, 48 or 64 scores held in four registers (lanes past the row are zeros,
+    /// never candidates): no memory traffic after the first load.
+    /// </summary>
+    private static ulong BestInRegisters(ReadOnlySpan<float> row, ulong candidates, int depth)
+    {
+        const int Width = 16;
+        ref float start = ref MemoryMarshal.GetReference(row);
+        int chunks = row.Length / Width;
+        Vector512<float> v0 = Vector512.LoadUnsafe(ref start);
+        Vector512<float> v1 = chunks > 1 ? Vector512.LoadUnsafe(ref start, Width) : default;
+        Vector512<float> v2 = chunks > 2 ? Vector512.LoadUnsafe(ref start, 2 * Width) : default;
+        Vector512<float> v3 = chunks > 3 ? Vector512.LoadUnsafe(ref start, 3 * Width) : default;
+        ulong result = 0;
+        while (depth > 0 && depth < BitOperations.PopCount(candidates))
+        {
+            int pivot = MiddleBit(candidates, BitOperations.PopCount(candidates));
+            Vector512<float> p = Vector512.Create(Unsafe.Add(ref start, pivot));
+            ulong greater = Vector512.GreaterThan(v0, p).ExtractMostSignificantBits()
+                | Vector512.GreaterThan(v1, p).ExtractMostSignificantBits() << Width
+                | Vector512.GreaterThan(v2, p).ExtractMostSignificantBits() << (2 * Width)
+                | Vector512.GreaterThan(v3, p).ExtractMostSignificantBits() << (3 * Width);
+            ulong equal = Vector512.Equals(v0, p).ExtractMostSignificantBits()
+                | Vector512.Equals(v1, p).ExtractMostSignificantBits() << Width
+                | Vector512.Equals(v2, p).ExtractMostSignificantBits() << (2 * Width)
+                | Vector512.Equals(v3, p).ExtractMostSignificantBits() << (3 * Width);
+            Narrow(greater, equal, pivot, ref candidates, ref result, ref depth);
+        }
+
+        return depth > 0 ? result | candidates : result;
+    }
+
+    /// <summary>
+    /// One selection round, without branches (the side taken is a coin toss on random scores, so a branch would
+    /// mispredict half the time): when at least <paramref name="depth"/> candidates rank before the pivot the answer
+    /// lies among them; otherwise all of them and the pivot belong to it and the rest is searched for the remainder.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Narrow(ulong greater, ulong equal, int pivot, ref ulong candidates, ref ulong result, ref int depth)
+    {
+        ulong pivotBit = 1UL << pivot;
+        ulong before = (greater | (equal & (pivotBit - 1))) & candidates;
+        int ahead = BitOperations.PopCount(before);
+        ulong inside = 0UL - (ahead >= depth ? 1UL : 0UL); // all ones when the answer lies before the pivot
+        ulong taken = (before | pivotBit) & ~inside;
+        result |= taken;
+        candidates = (before & inside) | (candidates & ~before & ~pivotBit & ~inside);
+        depth -= (ahead + 1) & (int)~inside;
     }
 
     /// <summary>The column of the middle set bit (the <c>count / 2</c>-th, from 0) of <paramref name="bits"/>.</summary>

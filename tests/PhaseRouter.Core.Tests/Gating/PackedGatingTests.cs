@@ -44,6 +44,24 @@ public class PackedGatingTests
             && targetCounts.Sum() == tokens * a && pack.Tokens == tokens && pack.Experts == experts;
     }
 
+    /// <summary>A batch large enough for the parallel path (tokens · E above the inline threshold) packs as the reference does, with any thread count.</summary>
+    [Fact]
+    public void Pack_OfALargeBatch_IsTheReferenceWhateverTheThreadCount()
+    {
+        const int Experts = 64;
+        const int Tokens = 4200;
+        float[] scores = Scores(new Random(4), Tokens, Experts);
+        (BitMatrix s, BitMatrix t) = ReferencePack(scores, Experts, 8, 32);
+        var parallel = new AffinityPack();
+        parallel.Pack(scores, Experts, 8, 32);
+        var serial = new AffinityPack { MaxDegreeOfParallelism = 1 };
+        serial.Pack(scores, Experts, 8, 32);
+        Assert.Equal(s, parallel.Sources);
+        Assert.Equal(t, parallel.Targets);
+        Assert.Equal(s, serial.Sources);
+        Assert.Equal(t, serial.Targets);
+    }
+
     [Fact]
     public void Pack_RejectsBadInput_NamingTheParameter()
     {
