@@ -26,7 +26,7 @@ public enum GatePolicy
 
     /// <summary>
     /// Per batch the logits are packed into S (tokens × E, each token's top-m experts, m =
-    /// <see cref="MoeGateOptions.EffectiveMenuSize"/>) and T (E × tokens, each expert's row the tokens that rank it
+    /// <see cref="MoeGateOptions.EffectivePackedMenuSize"/>) and T (E × tokens, each expert's row the tokens that rank it
     /// among their top-a, a = <see cref="MoeGateOptions.EffectiveAcceptanceDepth"/>), so an expert that more tokens
     /// favour gets a longer arc and more candidates; the operator routes them with the logits as scores under
     /// capacity, and the spill completion fills what is left (Core's <see cref="Gating.GateRouting.Packed"/>). The

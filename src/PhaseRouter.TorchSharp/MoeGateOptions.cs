@@ -47,13 +47,19 @@ public sealed record MoeGateOptions
     /// <summary>
     /// a, the acceptance depth of <see cref="GatePolicy.Packed"/> (<c>1 ≤ a ≤ E</c>): expert e's row of T holds the
     /// tokens that rank e among their top-a experts. <see langword="null"/> (the default) means
-    /// <see cref="GateRouting.DefaultAcceptanceDepth"/>: <c>min(E, ⌈2k · E / m⌉)</c>, about 2k candidates per token.
-    /// Ignored by the other policies and gates.
+    /// <see cref="GateRouting.DefaultAcceptanceDepth"/>: <c>min(E, ⌈2k · E / m⌉)</c> with m = <see cref="EffectivePackedMenuSize"/>,
+    /// about 2k candidates per token. Ignored by the other policies and gates.
     /// </summary>
     public int? AcceptanceDepth { get; init; }
 
-    /// <summary>The acceptance depth in effect: <see cref="AcceptanceDepth"/>, or <c>min(E, ⌈2k · E / m⌉)</c> when it is not set.</summary>
-    public int EffectiveAcceptanceDepth => AcceptanceDepth ?? GateRouting.DefaultAcceptanceDepth(Experts, K, EffectiveMenuSize);
+    /// <summary>
+    /// The m of <see cref="GatePolicy.Packed"/>: <see cref="MenuSize"/>, or <see cref="GateRouting.DefaultPackedMenuSize"/>
+    /// (<c>min(E, max(k, ⌈√(2k · E)⌉))</c>, 16 for E = 64, k = 2) when it is not set.
+    /// </summary>
+    public int EffectivePackedMenuSize => MenuSize ?? GateRouting.DefaultPackedMenuSize(Experts, K);
+
+    /// <summary>The acceptance depth in effect: <see cref="AcceptanceDepth"/>, or <c>min(E, ⌈2k · E / m⌉)</c> with m = <see cref="EffectivePackedMenuSize"/>.</summary>
+    public int EffectiveAcceptanceDepth => AcceptanceDepth ?? GateRouting.DefaultAcceptanceDepth(Experts, K, EffectivePackedMenuSize);
 
     /// <summary>The menu size in effect: <see cref="MenuSize"/>, or <c>min(E, max(2k, 4))</c> when it is not set.</summary>
     public int EffectiveMenuSize => MenuSize ?? Math.Min(Experts, Math.Max(2 * K, 4));

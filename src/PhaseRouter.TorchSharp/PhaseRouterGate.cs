@@ -50,7 +50,7 @@ public sealed class PhaseRouterGate : MoeGate
                 GateRouting.Menu(scores, Experts, K, Options.EffectiveMenuSize, _acceptance, capacity, seed, workspace);
                 break;
             case GatePolicy.Packed:
-                GateRouting.Packed(scores, Experts, K, Options.EffectiveMenuSize, Options.EffectiveAcceptanceDepth, capacity, seed, workspace);
+                GateRouting.Packed(scores, Experts, K, Options.EffectivePackedMenuSize, Options.EffectiveAcceptanceDepth, capacity, seed, workspace);
                 break;
             default:
                 GateRouting.Oblivious(scores.Length / Experts, Experts, K, Options.EffectiveMenuSize, _acceptance, capacity, seed, workspace, scores);

@@ -40,6 +40,17 @@ public sealed class PackedGateTests
         Assert.Null(plan.PackedTargets);
     }
 
+    [Fact]
+    public void PackedDefaults_AreTheSquareRootMenuAndAMatchingDepth()
+    {
+        var options = new MoeGateOptions { Experts = 64, K = 2, Policy = GatePolicy.Packed };
+        Assert.Equal(16, options.EffectivePackedMenuSize);
+        Assert.Equal(16, options.EffectiveAcceptanceDepth);
+        Assert.Equal(4, options.EffectiveMenuSize); // the menu policy's default is unchanged
+        Assert.Equal(8, (options with { MenuSize = 8 }).EffectivePackedMenuSize);
+        Assert.Equal(32, (options with { MenuSize = 8 }).EffectiveAcceptanceDepth);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(5)]

@@ -89,7 +89,7 @@ public static class GateTable
     /// </summary>
     private static void PackingCost(Tensor x)
     {
-        var options = GateSetup.Options with { Policy = GatePolicy.Packed };
+        var options = GateSetup.PackedOptions;
         using var gate = new PhaseRouterGate(GateSetup.ModelDim, options);
         float[] logits;
         using (var scope = NewDisposeScope())
@@ -97,7 +97,7 @@ public static class GateTable
             logits = gate.Projection.call(x).detach().data<float>().ToArray();
         }
 
-        int m = options.EffectiveMenuSize;
+        int m = options.EffectivePackedMenuSize;
         int a = options.EffectiveAcceptanceDepth;
         var pack = new AffinityPack();
         var warmUp = Stopwatch.StartNew();

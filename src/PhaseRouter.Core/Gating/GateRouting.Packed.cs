@@ -93,6 +93,32 @@ public static partial class GateRouting
     }
 
     /// <summary>
+    /// The packed policy's default menu size m: <c>min(E, max(k, ⌈√(2k · E)⌉))</c>. With the default acceptance depth
+    /// (<see cref="DefaultAcceptanceDepth"/>) a then equals m whenever neither is clipped, so T is the transpose of S
+    /// and each token expects <c>m · a / E ≈ 2k</c> candidates: E = 64, k = 2 gives m = a = 16.
+    /// </summary>
+    /// <param name="experts">E, at least 1.</param>
+    /// <param name="k">Slots per token, in <c>[1, E]</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
+    public static int DefaultPackedMenuSize(int experts, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(experts, 1);
+        if (k < 1 || k > experts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be in [1, E = {experts}].");
+        }
+
+        long product = 2L * k * experts;
+        long root = (long)Math.Sqrt(product);
+        while (root * root < product)
+        {
+            root++;
+        }
+
+        return (int)Math.Min(experts, Math.Max(k, root));
+    }
+
+    /// <summary>
     /// The packed policy's default acceptance depth a: <c>min(E, ⌈2k · E / m⌉)</c>. A token's expected candidate
     /// count is <c>m · Σt / (E · tokens) = m · a / E</c> (SPEC §1, first-order law, with Σt = tokens · a), so this a
     /// gives each token about 2k candidates to choose its k from (exactly a when m = E: the arcs of T then cover

@@ -258,6 +258,11 @@ public class PackedGatingTests
         Assert.Equal(32, GateRouting.DefaultAcceptanceDepth(64, 2, 8));
         Assert.Equal(4, GateRouting.DefaultAcceptanceDepth(64, 2, 64));
         Assert.Equal(3, GateRouting.DefaultAcceptanceDepth(3, 2, 2)); // at most E
+        Assert.Equal(16, GateRouting.DefaultPackedMenuSize(64, 2)); // √256
+        Assert.Equal(4, GateRouting.DefaultPackedMenuSize(8, 1)); // √16
+        Assert.Equal(5, GateRouting.DefaultPackedMenuSize(12, 1)); // ⌈√24⌉
+        Assert.Equal(1, GateRouting.DefaultPackedMenuSize(1, 1));
+        Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => GateRouting.DefaultPackedMenuSize(4, 5)).ParamName);
     }
 
     private static int[] ColumnCounts(BitMatrix candidates) =>
