@@ -236,6 +236,30 @@ public class PackedGatingTests
         }
     }
 
+    /// <summary>Pins the packed policy's routes (packing, operator and completion) across versions, machines and instruction sets.</summary>
+    [Fact]
+    public void Packed_Routes_MatchGoldenHash()
+    {
+        const int Experts = 64;
+        const int Tokens = 700;
+        // Integer-hashed scores in [0, 4) with ties (no floating-point library calls, so the same bits everywhere).
+        float[] scores = Enumerable.Range(0, Tokens * Experts).Select(i => (float)((uint)(i * 2654435761u) >> 26) / 16f).ToArray();
+        var ws = new GateWorkspace();
+        GateRouting.Packed(scores, Experts, 2, 16, 16, ExpertCapacity.Of(1.0, Tokens, 2, Experts), 2024, ws);
+        ulong h = 14695981039346656037UL;
+        foreach (int r in ws.Routes)
+        {
+            h = (h ^ (uint)r) * 1099511628211UL;
+        }
+
+        foreach (ulong w in ws.Pack!.Targets.Words)
+        {
+            h = (h ^ w) * 1099511628211UL;
+        }
+
+        Assert.Equal(4901599843958490894UL, h);
+    }
+
     [Fact]
     public void Pack_IsOnlyExposedAfterThePackedPolicy()
     {
