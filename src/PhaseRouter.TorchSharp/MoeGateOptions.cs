@@ -21,7 +21,9 @@ public sealed record MoeGateOptions
 
     /// <summary>
     /// m, the menu size of <see cref="GatePolicy.Menu"/>, <see cref="GatePolicy.Oblivious"/> and <see cref="GatePolicy.Packed"/> (<c>k ≤ m ≤ E</c>);
-    /// <see langword="null"/> (the default) means <c>min(E, max(2k, 4))</c>. Ignored by the other policies and gates.
+    /// <see langword="null"/> (the default) means <c>min(E, max(2k, 4))</c> for the menu policies
+    /// (<see cref="EffectiveMenuSize"/>) and <c>min(E, max(k, ⌈√(2k · E)⌉))</c> for the packed one
+    /// (<see cref="EffectivePackedMenuSize"/>). Ignored by the other policies and gates.
     /// </summary>
     public int? MenuSize { get; init; }
 
