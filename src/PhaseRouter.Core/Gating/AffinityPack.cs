@@ -17,6 +17,9 @@ namespace PhaseRouter.Gating;
 /// tell the router nothing; the chosen T gives expert e the degree "how many tokens rank e among their best a",
 /// so an expert that more tokens favour gets a longer arc, hence more candidates. It is also the cheaper of the two:
 /// one selection per token row, where the other needs one per expert column (a strided pass over the batch).
+/// Measured at 8192 tokens × 64 experts on one thread (clustered affinities, same process): S and T here,
+/// m = a = 16, 1.8 ms median on a loaded machine (0.6–0.8 ms on a quieter one); the other T alone, each expert's
+/// top 2048 tokens by a scalar selection over its column, 6.2 ms, and every one of its degrees was 2048.
 /// </para>
 /// <para>
 /// For E ≤ 64 a token's row is one word: the top-a and top-m masks come from <see cref="TopMask"/> (vector compares)
