@@ -23,4 +23,14 @@ public enum GatePolicy
 
     /// <summary>The original behaviour: the same menus as <see cref="Menu"/>, but k experts drawn at random among them (logits ignored), capacity enforced.</summary>
     Oblivious = 2,
+
+    /// <summary>
+    /// Per batch the logits are packed into S (tokens × E, each token's top-m experts, m =
+    /// <see cref="MoeGateOptions.EffectivePackedMenuSize"/>) and T (E × tokens, each expert's row the tokens that rank it
+    /// among their top-a, a = <see cref="MoeGateOptions.EffectiveAcceptanceDepth"/>), so an expert that more tokens
+    /// favour gets a longer arc and more candidates; the operator routes them with the logits as scores under
+    /// capacity, and the spill completion fills what is left (Core's <see cref="Gating.GateRouting.Packed"/>). The
+    /// plan carries the packed matrices (<see cref="RoutingPlan.PackedSources"/>, <see cref="RoutingPlan.PackedTargets"/>).
+    /// </summary>
+    Packed = 3,
 }

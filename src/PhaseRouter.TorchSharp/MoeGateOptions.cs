@@ -21,8 +21,10 @@ public sealed record MoeGateOptions
     public int K { get; init; } = 1;
 
     /// <summary>
-    /// m, the menu size of <see cref="GatePolicy.Menu"/> and <see cref="GatePolicy.Oblivious"/> (<c>k ≤ m ≤ E</c>);
-    /// <see langword="null"/> (the default) means <c>min(E, max(2k, 4))</c>. Ignored by the other policies and gates.
+    /// m, the menu size of <see cref="GatePolicy.Menu"/>, <see cref="GatePolicy.Oblivious"/> and <see cref="GatePolicy.Packed"/> (<c>k ≤ m ≤ E</c>);
+    /// <see langword="null"/> (the default) means <c>min(E, max(2k, 4))</c> for the menu policies
+    /// (<see cref="EffectiveMenuSize"/>) and <c>min(E, max(k, ⌈√(2k · E)⌉))</c> for the packed one
+    /// (<see cref="EffectivePackedMenuSize"/>). Ignored by the other policies and gates.
     /// </summary>
     public int? MenuSize { get; init; }
 
@@ -44,6 +46,23 @@ public sealed record MoeGateOptions
     /// batch. <see langword="null"/> (the default) accepts every token.
     /// </summary>
     public IReadOnlyList<int>? AcceptanceDegrees { get; init; }
+
+    /// <summary>
+    /// a, the acceptance depth of <see cref="GatePolicy.Packed"/> (<c>1 ≤ a ≤ E</c>): expert e's row of T holds the
+    /// tokens that rank e among their top-a experts. <see langword="null"/> (the default) means
+    /// <see cref="GateRouting.DefaultAcceptanceDepth"/>: <c>min(E, ⌈2k · E / m⌉)</c> with m = <see cref="EffectivePackedMenuSize"/>,
+    /// about 2k candidates per token. Ignored by the other policies and gates.
+    /// </summary>
+    public int? AcceptanceDepth { get; init; }
+
+    /// <summary>
+    /// The m of <see cref="GatePolicy.Packed"/>: <see cref="MenuSize"/>, or <see cref="GateRouting.DefaultPackedMenuSize"/>
+    /// (<c>min(E, max(k, ⌈√(2k · E)⌉))</c>, 16 for E = 64, k = 2) when it is not set.
+    /// </summary>
+    public int EffectivePackedMenuSize => MenuSize ?? GateRouting.DefaultPackedMenuSize(Experts, K);
+
+    /// <summary>The acceptance depth in effect: <see cref="AcceptanceDepth"/>, or <c>min(E, ⌈2k · E / m⌉)</c> with m = <see cref="EffectivePackedMenuSize"/>.</summary>
+    public int EffectiveAcceptanceDepth => AcceptanceDepth ?? GateRouting.DefaultAcceptanceDepth(Experts, K, EffectivePackedMenuSize);
 
     /// <summary>The menu size in effect: <see cref="MenuSize"/>, or <c>min(E, max(2k, 4))</c> when it is not set.</summary>
     public int EffectiveMenuSize => MenuSize ?? Math.Min(Experts, Math.Max(2 * K, 4));
@@ -67,6 +86,11 @@ public sealed record MoeGateOptions
         if (MenuSize is int m && (m < K || m > Experts))
         {
             throw new ArgumentOutOfRangeException(nameof(MenuSize), m, $"MenuSize must be in [K = {K}, Experts = {Experts}].");
+        }
+
+        if (AcceptanceDepth is int a && (a < 1 || a > Experts))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AcceptanceDepth), a, $"AcceptanceDepth must be in [1, Experts = {Experts}].");
         }
 
         if (!(CapacityFactor > 0) || double.IsInfinity(CapacityFactor))

@@ -50,6 +50,9 @@ public sealed class PhaseRouterGate : MoeGate
             case GatePolicy.Menu:
                 GateRouting.Menu(scores, Experts, K, Options.EffectiveMenuSize, _acceptance, capacity, seed, workspace);
                 break;
+            case GatePolicy.Packed:
+                GateRouting.Packed(scores, Experts, K, Options.EffectivePackedMenuSize, Options.EffectiveAcceptanceDepth, capacity, seed, workspace);
+                break;
             default:
                 GateRouting.Oblivious(scores.Length / Experts, Experts, K, Options.EffectiveMenuSize, _acceptance, capacity, seed, workspace, scores);
                 break;

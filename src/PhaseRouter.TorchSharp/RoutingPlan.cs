@@ -32,6 +32,12 @@ public sealed class RoutingPlan : IDisposable
         _loads = routed.Loads.ToArray();
         _demand = routed.Demand.ToArray();
         _offsets = routed.ExpertOffsets.ToArray();
+        if (routed.Pack is { } pack)
+        {
+            PackedSources = BitMatrix.FromPackedRows(pack.Sources.Rows, pack.Sources.Columns, pack.Sources.Words);
+            PackedTargets = BitMatrix.FromPackedRows(pack.Targets.Rows, pack.Targets.Columns, pack.Targets.Words);
+        }
+
         Tokens = routed.Tokens;
         K = routed.K;
         Capacity = routed.Capacity;
@@ -104,6 +110,18 @@ public sealed class RoutingPlan : IDisposable
 
     /// <summary>Slots left empty: <c>tokens · k −</c> routed slots.</summary>
     public int DroppedSlots { get; }
+
+    /// <summary>
+    /// The packed S the batch was routed with under <see cref="GatePolicy.Packed"/> (tokens × E: each token's top-m
+    /// experts by logit), the plan's own copy for inspection and pictures; <see langword="null"/> under the other policies and gates.
+    /// </summary>
+    public BitMatrix? PackedSources { get; }
+
+    /// <summary>
+    /// The packed T the batch was routed with under <see cref="GatePolicy.Packed"/> (E × tokens: in expert e's row the
+    /// tokens that rank e among their top-a experts), the plan's own copy; <see langword="null"/> otherwise.
+    /// </summary>
+    public BitMatrix? PackedTargets { get; }
 
     /// <summary>Auxiliary load-balancing loss (a scalar in the gate's dtype; zero for gates that need none).</summary>
     public Tensor AuxLoss { get; }

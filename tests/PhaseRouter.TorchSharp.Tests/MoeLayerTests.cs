@@ -9,6 +9,7 @@ public sealed class MoeLayerTests
     [InlineData(GatePolicy.Spill, 2)]
     [InlineData(GatePolicy.Menu, 2)]
     [InlineData(GatePolicy.Oblivious, 1)]
+    [InlineData(GatePolicy.Packed, 2)]
     public void LayerEqualsANaivePerTokenLoop(GatePolicy policy, int k)
     {
         manual_seed(11);

@@ -6,9 +6,9 @@ namespace PhaseRouter.TorchSharp.Tests;
 /// <summary>Builders shared by the tests.</summary>
 internal static class TestGates
 {
-    public static readonly GatePolicy[] Policies = [GatePolicy.Spill, GatePolicy.Menu, GatePolicy.Oblivious];
+    public static readonly GatePolicy[] Policies = [GatePolicy.Spill, GatePolicy.Menu, GatePolicy.Oblivious, GatePolicy.Packed];
 
-    /// <summary>Every gate kind for the options: the three phase policies, softmax top-k and hash.</summary>
+    /// <summary>Every gate kind for the options: the four phase policies, softmax top-k and hash.</summary>
     public static IEnumerable<(string Name, MoeGate Gate)> AllGates(int modelDim, MoeGateOptions options)
     {
         foreach (var policy in Policies)

@@ -11,15 +11,19 @@ public static class GateSetup
     public const int K = 2;
     public const int ModelDim = 256;
 
-    public static readonly string[] Kinds = ["phase-spill", "phase-menu", "phase-oblivious", "topk-softmax", "hash"];
+    public static readonly string[] Kinds = ["phase-spill", "phase-menu", "phase-oblivious", "phase-packed", "topk-softmax", "hash"];
 
     public static MoeGateOptions Options { get; } = new() { Experts = Experts, K = K, CapacityFactor = 1.25, BaseSeed = 1, MenuSize = 8 };
+
+    /// <summary>The packed policy with its own defaults (m = a = 16 at E = 64, k = 2; the menu size 8 above is the menu policy's).</summary>
+    public static MoeGateOptions PackedOptions { get; } = Options with { Policy = GatePolicy.Packed, MenuSize = null };
 
     public static MoeGate Create(string kind) => kind switch
     {
         "phase-spill" => new PhaseRouterGate(ModelDim, Options),
         "phase-menu" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Menu }),
         "phase-oblivious" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Oblivious }),
+        "phase-packed" => new PhaseRouterGate(ModelDim, PackedOptions),
         "topk-softmax" => new TopKSoftmaxGate(ModelDim, Options),
         "hash" => new HashGate(ModelDim, Options),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown gate kind."),

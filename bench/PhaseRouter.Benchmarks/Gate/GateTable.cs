@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PhaseRouter.Gating;
 using PhaseRouter.TorchSharp;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -79,6 +80,42 @@ public static class GateTable
         }
 
         AnsiConsole.Write(table);
+        PackingCost(x);
+    }
+
+    /// <summary>
+    /// The packed policy's packing alone (S and T from the logits, into reused buffers): median of
+    /// <see cref="GateCalls"/> calls after warm-up, at the table's shape, against the ≤ 1 ms router budget.
+    /// </summary>
+    private static void PackingCost(Tensor x)
+    {
+        var options = GateSetup.PackedOptions;
+        using var gate = new PhaseRouterGate(GateSetup.ModelDim, options);
+        float[] logits;
+        using (var scope = NewDisposeScope())
+        {
+            logits = gate.Projection.call(x).detach().data<float>().ToArray();
+        }
+
+        int m = options.EffectivePackedMenuSize;
+        int a = options.EffectiveAcceptanceDepth;
+        var pack = new AffinityPack();
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; i < 60 || warmUp.Elapsed.TotalSeconds < 1; i++)
+        {
+            pack.Pack(logits, GateSetup.Experts, m, a);
+        }
+
+        var times = new List<double>();
+        for (int i = 0; i < GateCalls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            pack.Pack(logits, GateSetup.Experts, m, a);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        AnsiConsole.MarkupLine($"packing S ({GateSetup.Tokens}×{GateSetup.Experts}, m {m}) and T ({GateSetup.Experts}×{GateSetup.Tokens}, a {a}): " +
+            $"median {Median(times):F3} ms (min {times.Min():F3}) of the ≤ 1 ms router budget; T degrees {pack.TargetDegrees.ToArray().Min()}..{pack.TargetDegrees.ToArray().Max()}");
     }
 
     private static double Median(List<double> values)

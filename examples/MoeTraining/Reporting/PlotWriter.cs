@@ -24,6 +24,59 @@ public static class PlotWriter
         return [loss, load];
     }
 
+    /// <summary>
+    /// The packed matrices of one batch of the packed policy (<see cref="PhaseRouter.TorchSharp.RoutingPlan.PackedSources"/>,
+    /// <see cref="PhaseRouter.TorchSharp.RoutingPlan.PackedTargets"/>) as one heatmap over the first tokens: the upper band is
+    /// S transposed (expert rows, token columns: a token's top-m experts), the lower band T (a token is lit in expert
+    /// e's row when it ranks e among its top-a).
+    /// </summary>
+    /// <param name="sources">S, tokens × E.</param>
+    /// <param name="targets">T, E × tokens.</param>
+    /// <param name="path">The PNG to write.</param>
+    /// <param name="maxTokens">How many tokens to show (at least 1).</param>
+    /// <exception cref="ArgumentException">The shapes do not match or <paramref name="maxTokens"/> is below 1.</exception>
+    public static void WritePackedPlot(BitMatrix sources, BitMatrix targets, string path, int maxTokens = 128)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 1);
+        if (targets.Rows != sources.Columns || targets.Columns != sources.Rows)
+        {
+            throw new ArgumentException(
+                $"T must be E × tokens = {sources.Columns} × {sources.Rows} for S of {sources.Rows} × {sources.Columns}; got {targets.Rows} × {targets.Columns}.",
+                nameof(targets));
+        }
+
+        if (sources.Rows == 0)
+        {
+            throw new ArgumentException("S has no tokens to show.", nameof(sources));
+        }
+
+        int experts = sources.Columns;
+        int tokens = Math.Min(maxTokens, sources.Rows);
+        var cells = new double[2 * experts + 1, tokens];
+        for (int t = 0; t < tokens; t++)
+        {
+            cells[experts, t] = double.NaN; // a transparent gap between the bands
+            for (int e = 0; e < experts; e++)
+            {
+                // The heatmap draws row 0 at the top and its y axis counts up from the bottom row: T's expert e goes
+                // to y = e, S's to y = E + 1 + e.
+                cells[2 * experts - e, t] = targets[e, t] ? 1 : 0;
+                cells[experts - 1 - e, t] = sources[t, e] ? 1 : 0;
+            }
+        }
+
+        var plot = new Plot();
+        var heatmap = plot.Add.Heatmap(cells);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        long depth = targets.CountOnes() / sources.Rows; // every token sets a bits of T
+        plot.Title($"Packed S (upper band, each token's top {sources.RowDegree(0)}) and T (lower band, top {depth})");
+        plot.XLabel($"token (first {tokens} of {sources.Rows})");
+        plot.YLabel($"expert e (T: rows 0..{experts - 1}; S: rows {experts + 1}..{2 * experts})");
+        plot.SavePng(path, Width, Height);
+    }
+
     /// <summary>Training loss per step (a moving average over 20 steps), one line per gate.</summary>
     public static void WriteLossPlot(IReadOnlyList<RunResult> runs, string path)
     {

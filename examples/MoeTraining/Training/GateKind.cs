@@ -3,7 +3,7 @@ namespace PhaseRouter.Examples.MoeTraining.Training;
 /// <summary>The gate a run trains with.</summary>
 public enum GateKind
 {
-    /// <summary>The Phase Router gate (spill, menu or oblivious policy).</summary>
+    /// <summary>The Phase Router gate (spill, menu, oblivious or packed policy).</summary>
     Phase,
 
     /// <summary>Softmax top-k with capacity, token dropping and the Switch/GShard auxiliary loss.</summary>

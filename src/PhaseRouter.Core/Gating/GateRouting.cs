@@ -12,7 +12,7 @@ namespace PhaseRouter.Gating;
 /// check of a call rejects NaN and ±∞ with an <see cref="ArgumentException"/> naming the token and the expert.
 /// Every policy is deterministic: the same scores, sizes and seed give the same routes on any machine and thread count.
 /// </summary>
-public static class GateRouting
+public static partial class GateRouting
 {
     /// <summary>
     /// Each token's top-k experts by score, best first, ties to the lower expert, with no capacity: routes equal the

@@ -17,6 +17,8 @@ public sealed class GateWorkspace
     private int[] _dispatchSlots = [];
     private bool _grouped;
     private int _maxDegreeOfParallelism = -1;
+    private AffinityPack? _pack;
+    private bool _packed;
 
     internal uint[] Keys = [];
     internal int[] Order = [];
@@ -82,6 +84,15 @@ public sealed class GateWorkspace
     private bool HasChoices { get; set; }
 
     /// <summary>
+    /// The packed S and T the last batch was routed with, after <see cref="GateRouting.Packed"/>; <see langword="null"/>
+    /// after any other policy. A view valid until the next routing call.
+    /// </summary>
+    public AffinityPack? Pack => _packed ? _pack : null;
+
+    /// <summary>The packing buffers, created on first use and kept.</summary>
+    internal AffinityPack PackBuffer => _pack ??= new AffinityPack();
+
+    /// <summary>
     /// The dispatch grouped by expert, length E + 1: expert e's routed slots are entries
     /// <c>[ExpertOffsets[e], ExpertOffsets[e + 1])</c> of <see cref="DispatchTokens"/> and <see cref="DispatchSlots"/>.
     /// </summary>
@@ -125,11 +136,15 @@ public sealed class GateWorkspace
         DroppedSlots = 0;
         HasChoices = true;
         _grouped = false;
+        _packed = false;
         Ensure(ref _routes, slots).AsSpan(0, slots).Fill(-1);
         Ensure(ref _choices, slots);
         Ensure(ref _loads, experts).AsSpan(0, experts).Clear();
         Ensure(ref _demand, experts).AsSpan(0, experts).Clear();
     }
+
+    /// <summary>Marks the batch as routed from <see cref="PackBuffer"/> (after <see cref="Begin"/>).</summary>
+    internal void MarkPacked() => _packed = true;
 
     internal Span<int> RouteBuffer => _routes.AsSpan(0, Tokens * K);
 

@@ -88,6 +88,28 @@ public sealed class MoeTrainingCommandTests
     }
 
     [Theory]
+    [InlineData(new[] { "--gate", "phase-packed" }, GatePolicy.Packed)]
+    [InlineData(new[] { "--gate", "phase-menu" }, GatePolicy.Menu)]
+    [InlineData(new[] { "--gate", "phase", "--policy", "packed" }, GatePolicy.Packed)]
+    [InlineData(new[] { "--gate", "phase-packed", "--policy", "packed" }, GatePolicy.Packed)]
+    public async Task PhaseGateWithAPolicy_IsThePhaseGateWithThatPolicy(string[] args, GatePolicy policy)
+    {
+        var (code, s, _, error) = await Invoke(args);
+        Assert.True(code == 0, error);
+        Assert.Equal([GateKind.Phase], s!.Gates);
+        Assert.Equal(policy, s.Policy);
+    }
+
+    [Fact]
+    public async Task GatePolicyAndAnotherPolicy_AreRejected()
+    {
+        var (code, s, _, error) = await Invoke("--gate", "phase-packed", "--policy", "menu");
+        Assert.Equal(1, code);
+        Assert.Null(s);
+        Assert.Contains("--gate phase-packed names the policy packed but --policy is menu", error);
+    }
+
+    [Theory]
     [InlineData("--gate", "topk", "topk")]
     [InlineData("--policy", "greedy", "greedy")]
     [InlineData("--dataset", "mnist", "mnist")]

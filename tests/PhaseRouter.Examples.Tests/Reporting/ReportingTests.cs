@@ -111,6 +111,19 @@ public sealed class ReportingTests
     }
 
     [Fact]
+    public void WritePackedPlot_WritesAPng_AndRejectsMismatchedShapes()
+    {
+        using var dir = new TempDirectory();
+        var scores = Enumerable.Range(0, 40 * 6).Select(i => (float)Math.Sin(i * 0.7)).ToArray();
+        var pack = new PhaseRouter.Gating.AffinityPack();
+        pack.Pack(scores, 6, 2, 3);
+        string png = Path.Combine(dir.Path, "packed.png");
+        PlotWriter.WritePackedPlot(pack.Sources, pack.Targets, png);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, File.ReadAllBytes(png).Take(8).ToArray());
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => PlotWriter.WritePackedPlot(pack.Sources, pack.Sources, png)).ParamName);
+    }
+
+    [Fact]
     public void ConsoleTables_RenderEveryRunAndExpert()
     {
         using var console = new TestConsole();

@@ -99,18 +99,20 @@ public sealed class TrainingIntegrationTests
         Assert.Equal(plan.SoftmaxRequirements, plan.Gates.Single(g => g.Gate == "softmax").DemandRequirements);
     }
 
-    [Fact]
-    public void SameSeed_GivesTheSameRun()
+    [Theory]
+    [InlineData(GatePolicy.Menu)]
+    [InlineData(GatePolicy.Packed)]
+    public void SameSeed_GivesTheSameRun(GatePolicy policy)
     {
         var data = SyntheticMixtureTask.Generate(new SyntheticMixtureOptions(TrainSamples: 64 * 8, TestSamples: 128));
-        var settings = Tiny(GateKind.Phase) with { Policy = GatePolicy.Menu };
+        var settings = Tiny(GateKind.Phase) with { Policy = policy };
 
         var a = GateTrainer.Run(GateKind.Phase, settings, data, new RecordingObserver());
         var b = GateTrainer.Run(GateKind.Phase, settings, data, new RecordingObserver());
 
         Assert.Equal(a.LossCurve, b.LossCurve);
         Assert.Equal(a.TestAccuracy, b.TestAccuracy);
-        Assert.Equal("Menu", a.Policy);
+        Assert.Equal(policy.ToString(), a.Policy);
         Assert.All(a.StepRecords, s => Assert.True(s.Loads.Max() <= s.Capacity));
     }
 
