@@ -42,11 +42,7 @@ public sealed class AffinityPack
         get => _maxDegreeOfParallelism;
         set
         {
-            if (value is 0 or < -1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be -1 (every core) or at least 1.");
-            }
-
+            ArgumentChecks.Parallelism(value, nameof(value));
             _maxDegreeOfParallelism = value;
         }
     }

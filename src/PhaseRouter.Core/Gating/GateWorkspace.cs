@@ -35,11 +35,7 @@ public sealed class GateWorkspace
         get => _maxDegreeOfParallelism;
         set
         {
-            if (value is 0 or < -1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be -1 (every core) or at least 1.");
-            }
-
+            ArgumentChecks.Parallelism(value, nameof(value));
             _maxDegreeOfParallelism = value;
         }
     }
