@@ -2,8 +2,9 @@ namespace PhaseRouter.TorchSharp;
 
 /// <summary>
 /// Records, for each batch a gate routes, the per-expert loads and uncapped demand, the capacity and the dropped slots as plain arrays,
-/// for capacity planning. Keeps the most recent <see cref="MaxRecords"/> batches. Recording is thread-safe (a gate may be called
-/// from several threads); read the records when no batch is being routed.
+/// for capacity planning. Keeps the most recent <see cref="MaxRecords"/> batches. Recording and reading are thread-safe (a gate may
+/// be called from several threads, and a training loop may read while another thread routes): every read returns a snapshot
+/// taken under the same lock the recording uses.
 /// </summary>
 /// <remarks>
 /// Lifetime: managed only, no native resource. Owned by its gate; <see cref="Record"/> copies what it keeps out of the
@@ -33,26 +34,35 @@ public sealed class GateLoadMonitor
         }
     }
 
-    /// <summary>The recorded batches, oldest first.</summary>
-    public IReadOnlyCollection<GateLoadRecord> Records => _records;
+    /// <summary>The recorded batches, oldest first (a snapshot: later batches do not change it).</summary>
+    public IReadOnlyCollection<GateLoadRecord> Records => Snapshot();
 
     /// <summary>Number of recorded batches.</summary>
-    public int Count => _records.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _records.Count;
+            }
+        }
+    }
 
     /// <summary>Per-batch expert loads, oldest first: <c>[batches][E]</c> (copies).</summary>
-    public int[][] LoadMatrix() => _records.Select(r => (int[])r.Loads.Clone()).ToArray();
+    public int[][] LoadMatrix() => Array.ConvertAll(Snapshot(), r => (int[])r.Loads.Clone());
 
     /// <summary>
     /// Per-batch uncapped expert demand (each expert's count among the tokens' k choices before capacity, see
     /// <see cref="RoutingPlan.ExpertDemand"/>), oldest first: <c>[batches][E]</c> (copies).
     /// </summary>
-    public int[][] DemandMatrix() => _records.Select(r => (int[])r.Demand.Clone()).ToArray();
+    public int[][] DemandMatrix() => Array.ConvertAll(Snapshot(), r => (int[])r.Demand.Clone());
 
     /// <summary>Per-batch capacities, oldest first.</summary>
-    public int[] Capacities() => _records.Select(r => r.Capacity).ToArray();
+    public int[] Capacities() => Array.ConvertAll(Snapshot(), r => r.Capacity);
 
     /// <summary>Per-batch dropped slots, oldest first.</summary>
-    public long[] DroppedSlots() => _records.Select(r => (long)r.DroppedSlots).ToArray();
+    public long[] DroppedSlots() => Array.ConvertAll(Snapshot(), r => (long)r.DroppedSlots);
 
     /// <summary>Forgets every record.</summary>
     public void Clear()
@@ -81,6 +91,15 @@ public sealed class GateLoadMonitor
         {
             _records.Enqueue(record);
             Trim();
+        }
+    }
+
+    // Records are immutable once made, so copying the queue's references under the lock is a consistent snapshot.
+    private GateLoadRecord[] Snapshot()
+    {
+        lock (_lock)
+        {
+            return _records.ToArray();
         }
     }
 

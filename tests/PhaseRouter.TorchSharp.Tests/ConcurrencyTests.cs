@@ -61,6 +61,61 @@ public sealed class ConcurrencyTests
         }
     }
 
+    [Fact]
+    public async Task MonitorReadsWhileAnotherThreadRoutes_SeeConsistentSnapshots()
+    {
+        var options = new MoeGateOptions { Experts = 4, K = 1, CapacityFactor = 1.0, BaseSeed = 5 };
+        using var gate = new PhaseRouterGate(ModelDim, options);
+        gate.eval();
+        gate.Monitor.MaxRecords = 16;
+        using var x = TestGates.PositiveTokens(12, ModelDim);
+        using var routing = new CancellationTokenSource();
+        int routed = 0;
+        var router = Task.Run(() =>
+        {
+            while (!routing.IsCancellationRequested)
+            {
+                _ = Routes(gate, x);
+                Interlocked.Increment(ref routed);
+            }
+        });
+
+        // Start reading once the router is warm and the monitor is full, so reads and records really overlap.
+        while (Volatile.Read(ref routed) < 20 && !router.IsCompleted)
+        {
+            await Task.Delay(5);
+        }
+
+        // Enumerating a live queue while another thread records throws "Collection was modified"; snapshots never do.
+        int reads = 0;
+        try
+        {
+            while (reads < 200 && !router.IsCompleted)
+            {
+                var records = gate.Monitor.Records;
+                Assert.True(records.Count <= 16, $"snapshot holds {records.Count} records, more than MaxRecords 16");
+                foreach (var record in records)
+                {
+                    // A slow reader: the router records several batches while one snapshot is walked.
+                    Thread.SpinWait(5_000);
+                    Assert.Equal(12, record.Loads.Sum() + record.DroppedSlots);
+                }
+
+                Assert.All(gate.Monitor.LoadMatrix(), loads => Assert.Equal(4, loads.Length));
+                Assert.All(gate.Monitor.DemandMatrix(), demand => Assert.Equal(4, demand.Length));
+                reads++;
+            }
+        }
+        finally
+        {
+            await routing.CancelAsync();
+            await router;
+        }
+
+        Assert.Equal(200, reads);
+        Assert.True(routed > 20, $"the router recorded only {routed} batches while the monitor was read");
+    }
+
     private static long[] Routes(MoeGate gate, Tensor x)
     {
         using var scope = NewDisposeScope();
