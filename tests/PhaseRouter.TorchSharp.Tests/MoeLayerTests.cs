@@ -161,14 +161,19 @@ public sealed class MoeLayerTests
         using var spill = new MoeLayer(new PhaseRouterGate(8, options), 8, 16, 4);
         using var softmax = new MoeLayer(new TopKSoftmaxGate(8, options, jitterNoise: 0.01), 8, 16, 4);
         var parameters = spill.parameters().Concat(softmax.parameters()).ToArray();
-        using var optimizer = optim.SGD(parameters, 0.01);
+        // ScalarSafeAdam and explicit scalars: optim.SGD and `0.01 * t` make temporary Scalars that a collection can free
+        // mid-call (issue 13), which would make this test crash at random instead of measuring lifetimes.
+        using var optimizer = new ScalarSafeAdam(parameters, 0.01);
+        using var two = 2.ToScalar();
+        using var auxWeight = 0.01.ToScalar();
+        using var one = 1.ToScalar();
 
         void Step()
         {
             using var scope = NewDisposeScope();
             var x = randn(32, 8);
             var y = softmax.call(spill.call(x));
-            var loss = y.pow(2).mean() + 0.01 * softmax.LastPlan!.AuxLoss;
+            var loss = y.pow(two).mean().add(softmax.LastPlan!.AuxLoss.mul(auxWeight), one);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
