@@ -30,6 +30,8 @@ internal sealed class BalancedAssignment
     private bool[] _settled = [];
     private int[] _predNode = [];
     private int[] _predToken = [];
+    private bool[] _indexed = [];
+    private int _tokens;
 
     private float[] _scores = [];
     private int _experts;
@@ -117,6 +119,8 @@ internal sealed class BalancedAssignment
         GateWorkspace.Ensure(ref _settled, n);
         GateWorkspace.Ensure(ref _predNode, n);
         GateWorkspace.Ensure(ref _predToken, n);
+        GateWorkspace.Ensure(ref _indexed, n).AsSpan(0, n).Clear();
+        _tokens = tokens;
     }
 
     /// <summary>One more unit of <paramref name="token"/> along a shortest augmenting path (Dijkstra over the nodes, dense).</summary>
@@ -203,7 +207,11 @@ internal sealed class BalancedAssignment
             }
         }
 
-        _loads[target]++;
+        if (++_loads[target] == CapacityOf(target))
+        {
+            Index(target); // from now on a path may leave it; the moves and the join below push their own entries
+        }
+
         int node = target;
         while (predNode[node] >= 0)
         {
@@ -243,6 +251,11 @@ internal sealed class BalancedAssignment
         int n = _nodes;
         int row = u * n;
         _holds[row + a] = true;
+        if (!_indexed[a])
+        {
+            return;
+        }
+
         double gain = Gain(u, a);
         for (int b = 0; b < n; b++)
         {
@@ -263,11 +276,62 @@ internal sealed class BalancedAssignment
         double gainA = Gain(u, a);
         for (int x = 0; x < n; x++)
         {
-            if (_holds[row + x])
+            if (_holds[row + x] && _indexed[x])
             {
                 Push(x * n + a, Gain(u, x) - gainA, u);
             }
         }
+    }
+
+    /// <summary>
+    /// Builds the heaps (a, ·) of an expert that has just become full: only a full expert is ever left through a move
+    /// (one with room ends a path), so the heaps of an expert are not kept before. One pass over the tokens, then a
+    /// bottom-up heapify per heap.
+    /// </summary>
+    private void Index(int a)
+    {
+        int n = _nodes;
+        _indexed[a] = true;
+        for (int u = 0; u < _tokens; u++)
+        {
+            int row = u * n;
+            if (!_holds[row + a])
+            {
+                continue;
+            }
+
+            double gain = Gain(u, a);
+            for (int b = 0; b < n; b++)
+            {
+                if (!_holds[row + b])
+                {
+                    Append(a * n + b, gain - Gain(u, b), u);
+                }
+            }
+        }
+
+        for (int b = 0; b < n; b++)
+        {
+            int pair = a * n + b;
+            Entry[] heap = _heaps[pair];
+            int count = _heapCounts[pair];
+            for (int i = (count >> 1) - 1; i >= 0; i--)
+            {
+                SiftDown(heap, count, i, heap[i]);
+            }
+        }
+    }
+
+    private void Append(int pair, double key, int token)
+    {
+        ref Entry[] heap = ref _heaps[pair];
+        int i = _heapCounts[pair]++;
+        if (i == heap.Length)
+        {
+            Array.Resize(ref heap, Math.Max(16, heap.Length * 2));
+        }
+
+        heap[i] = new Entry { Key = key, Token = token };
     }
 
     private static bool Less(in Entry x, in Entry y) => x.Key < y.Key || (x.Key == y.Key && x.Token < y.Token);
@@ -299,15 +363,17 @@ internal sealed class BalancedAssignment
 
     private void Pop(int pair)
     {
-        Entry[] heap = _heaps[pair];
         int count = --_heapCounts[pair];
-        if (count == 0)
+        if (count > 0)
         {
-            return;
+            Entry[] heap = _heaps[pair];
+            SiftDown(heap, count, 0, heap[count]);
         }
+    }
 
-        Entry last = heap[count];
-        int i = 0;
+    /// <summary>Places <paramref name="value"/> at <paramref name="i"/> or below, restoring the heap order among the first <paramref name="count"/> entries.</summary>
+    private static void SiftDown(Entry[] heap, int count, int i, Entry value)
+    {
         while (true)
         {
             int child = 2 * i + 1;
@@ -321,7 +387,7 @@ internal sealed class BalancedAssignment
                 child++;
             }
 
-            if (!Less(heap[child], last))
+            if (!Less(heap[child], value))
             {
                 break;
             }
@@ -330,7 +396,7 @@ internal sealed class BalancedAssignment
             i = child;
         }
 
-        heap[i] = last;
+        heap[i] = value;
     }
 
     /// <summary>Each token's real experts, best score first (ties to the lower expert), then -1 for its dropped slots.</summary>
