@@ -23,7 +23,10 @@ internal sealed class BalancedAssignment
 
     private Entry[][] _heaps = [];
     private int[] _heapCounts = [];
-    private bool[] _holds = [];
+    private ulong[] _holds = [];
+    private int _words;
+    private int[] _headTokens = [];
+    private double[] _headKeys = [];
     private int[] _loads = [];
     private double[] _prices = [];
     private double[] _dist = [];
@@ -112,7 +115,10 @@ internal sealed class BalancedAssignment
         }
 
         _heapCounts.AsSpan(0, pairs).Clear();
-        GateWorkspace.Ensure(ref _holds, tokens * n).AsSpan(0, tokens * n).Clear();
+        _words = (n + 63) >> 6;
+        GateWorkspace.Ensure(ref _holds, tokens * _words).AsSpan(0, tokens * _words).Clear();
+        GateWorkspace.Ensure(ref _headTokens, pairs).AsSpan(0, pairs).Fill(-1);
+        GateWorkspace.Ensure(ref _headKeys, pairs);
         GateWorkspace.Ensure(ref _loads, n).AsSpan(0, n).Clear();
         GateWorkspace.Ensure(ref _prices, n).AsSpan(0, n).Clear();
         GateWorkspace.Ensure(ref _dist, n);
@@ -131,21 +137,33 @@ internal sealed class BalancedAssignment
         Span<bool> settled = _settled.AsSpan(0, n);
         Span<int> predNode = _predNode.AsSpan(0, n);
         Span<int> predToken = _predToken.AsSpan(0, n);
-        ReadOnlySpan<bool> held = _holds.AsSpan(token * n, n);
+        // The value of each node at the current prices; the best one (lowest index on ties, as Dijkstra would pick it).
         double best = double.NegativeInfinity;
+        int bestNode = -1;
         for (int x = 0; x < n; x++)
         {
-            if (!held[x])
+            double value = Holds(token, x) ? double.NegativeInfinity : Gain(token, x) - _prices[x];
+            dist[x] = value;
+            if (value > best)
             {
-                best = Math.Max(best, Gain(token, x) - _prices[x]);
+                best = value;
+                bestNode = x;
             }
+        }
+
+        if (bestNode >= 0 && _loads[bestNode] < CapacityOf(bestNode))
+        {
+            // The shortest path is the direct one and no price changes: Dijkstra would settle nothing.
+            AddLoad(bestNode);
+            Join(token, bestNode);
+            return;
         }
 
         for (int x = 0; x < n; x++)
         {
             settled[x] = false;
             predNode[x] = -1;
-            dist[x] = held[x] ? double.PositiveInfinity : best - (Gain(token, x) - _prices[x]);
+            dist[x] = best - dist[x]; // +∞ for the nodes the token holds
         }
 
         int target = -1;
@@ -207,10 +225,7 @@ internal sealed class BalancedAssignment
             }
         }
 
-        if (++_loads[target] == CapacityOf(target))
-        {
-            Index(target); // from now on a path may leave it; the moves and the join below push their own entries
-        }
+        AddLoad(target);
 
         int node = target;
         while (predNode[node] >= 0)
@@ -223,34 +238,65 @@ internal sealed class BalancedAssignment
         Join(token, node);
     }
 
+    /// <summary>One more unit ends at <paramref name="node"/>; when that fills it, its heaps are built.</summary>
+    private void AddLoad(int node)
+    {
+        if (++_loads[node] == CapacityOf(node))
+        {
+            Index(node); // from now on a path may leave it; the moves and the join that follow push their own entries
+        }
+    }
+
     /// <summary>The first valid token of pair (a, b)'s heap (it holds a and not b), dropping stale ones; -1 when none.</summary>
     private int Top(int a, int b, out double key)
     {
         int pair = a * _nodes + b;
-        Entry[] heap = _heaps[pair];
-        while (_heapCounts[pair] > 0)
+        while (true)
         {
-            Entry top = heap[0];
-            int row = top.Token * _nodes;
-            if (_holds[row + a] && !_holds[row + b])
+            int u = _headTokens[pair];
+            if (u < 0)
             {
-                key = top.Key;
-                return top.Token;
+                key = 0;
+                return -1;
+            }
+
+            if (Holds(u, a) && !Holds(u, b))
+            {
+                key = _headKeys[pair];
+                return u;
             }
 
             Pop(pair);
         }
+    }
 
-        key = 0;
-        return -1;
+    private bool Holds(int u, int node) => (_holds[u * _words + (node >> 6)] & (1UL << node)) != 0;
+
+    private void SetHolds(int u, int node, bool value)
+    {
+        ref ulong word = ref _holds[u * _words + (node >> 6)];
+        word = value ? word | (1UL << node) : word & ~(1UL << node);
+    }
+
+    /// <summary>Copies a heap's root into the flat head arrays that Dijkstra reads (-1 for an empty heap).</summary>
+    private void SetHead(int pair)
+    {
+        if (_heapCounts[pair] == 0)
+        {
+            _headTokens[pair] = -1;
+            return;
+        }
+
+        Entry root = _heaps[pair][0];
+        _headTokens[pair] = root.Token;
+        _headKeys[pair] = root.Key;
     }
 
     /// <summary>Token u now holds node a: it becomes a candidate to leave a for every node it does not hold.</summary>
     private void Join(int u, int a)
     {
         int n = _nodes;
-        int row = u * n;
-        _holds[row + a] = true;
+        SetHolds(u, a, true);
         if (!_indexed[a])
         {
             return;
@@ -259,7 +305,7 @@ internal sealed class BalancedAssignment
         double gain = Gain(u, a);
         for (int b = 0; b < n; b++)
         {
-            if (!_holds[row + b])
+            if (!Holds(u, b))
             {
                 Push(a * n + b, gain - Gain(u, b), u);
             }
@@ -270,13 +316,12 @@ internal sealed class BalancedAssignment
     private void Move(int u, int a, int b)
     {
         int n = _nodes;
-        int row = u * n;
-        _holds[row + a] = false;
+        SetHolds(u, a, false);
         Join(u, b);
         double gainA = Gain(u, a);
         for (int x = 0; x < n; x++)
         {
-            if (_holds[row + x] && _indexed[x])
+            if (_indexed[x] && Holds(u, x))
             {
                 Push(x * n + a, Gain(u, x) - gainA, u);
             }
@@ -294,8 +339,7 @@ internal sealed class BalancedAssignment
         _indexed[a] = true;
         for (int u = 0; u < _tokens; u++)
         {
-            int row = u * n;
-            if (!_holds[row + a])
+            if (!Holds(u, a))
             {
                 continue;
             }
@@ -303,7 +347,7 @@ internal sealed class BalancedAssignment
             double gain = Gain(u, a);
             for (int b = 0; b < n; b++)
             {
-                if (!_holds[row + b])
+                if (!Holds(u, b))
                 {
                     Append(a * n + b, gain - Gain(u, b), u);
                 }
@@ -319,6 +363,8 @@ internal sealed class BalancedAssignment
             {
                 SiftDown(heap, count, i, heap[i]);
             }
+
+            SetHead(pair);
         }
     }
 
@@ -359,6 +405,11 @@ internal sealed class BalancedAssignment
         }
 
         heap[i] = entry;
+        if (i == 0)
+        {
+            _headTokens[pair] = token;
+            _headKeys[pair] = key;
+        }
     }
 
     private void Pop(int pair)
@@ -369,6 +420,8 @@ internal sealed class BalancedAssignment
             Entry[] heap = _heaps[pair];
             SiftDown(heap, count, 0, heap[count]);
         }
+
+        SetHead(pair);
     }
 
     /// <summary>Places <paramref name="value"/> at <paramref name="i"/> or below, restoring the heap order among the first <paramref name="count"/> entries.</summary>
@@ -410,7 +463,7 @@ internal sealed class BalancedAssignment
             int filled = 0;
             for (int e = 0; e < experts; e++)
             {
-                if (_holds[t * n + e])
+                if (Holds(t, e))
                 {
                     // Insertion by score: k is small.
                     float score = _scores[t * experts + e];
