@@ -6,8 +6,9 @@ namespace PhaseRouter.Gating;
 /// the small expert graph. Tokens are added one unit at a time; a unit's augmenting path starts at its token, enters
 /// an expert e1 it does not hold, and continues through experts a → b, each step moving one token u from a to b
 /// (u holds a, not b), until it reaches an expert with room. The cost of the step a → b is the loss
-/// <c>min_u (w_ua − w_ub)</c>, read from a heap per expert pair (keys do not depend on the prices; stale entries are
-/// skipped when they reach the top). Dijkstra with per-expert prices (the duals of the capacities) keeps every reduced
+/// <c>min_u (w_ua − w_ub)</c> (ties to the lower token), kept exactly per expert pair for the full experts (only a
+/// full expert is ever left through a move): a token joining an expert offers itself to its columns, and a column whose
+/// best token leaves (or comes to hold the target) is recomputed over the expert's members. Dijkstra with per-expert prices (the duals of the capacities) keeps every reduced
 /// cost non-negative, so each augmentation is a shortest path and the flow stays optimal for the units placed so far.
 /// When <c>E · C &lt; tokens · k</c>, k drop nodes with unlimited capacity and a gain far below every logit stand for
 /// dropped slots: the solution then routes the largest number of slots and, among those, the largest total.
@@ -15,18 +16,13 @@ namespace PhaseRouter.Gating;
 /// <remarks>Not thread-safe; one per <see cref="GateWorkspace"/>. Its buffers grow to the largest batch and stay.</remarks>
 internal sealed class BalancedAssignment
 {
-    private struct Entry
-    {
-        public double Key;
-        public int Token;
-    }
-
-    private Entry[][] _heaps = [];
-    private int[] _heapCounts = [];
     private ulong[] _holds = [];
     private int _words;
-    private int[] _headTokens = [];
-    private double[] _headKeys = [];
+    private int[] _bestTokens = [];
+    private double[] _bestKeys = [];
+    private int[][] _members = [];
+    private int[] _memberCounts = [];
+    private int[] _memberSlots = [];
     private int[] _loads = [];
     private double[] _prices = [];
     private double[] _dist = [];
@@ -103,22 +99,22 @@ internal sealed class BalancedAssignment
     {
         int n = _nodes;
         int pairs = n * n;
-        if (_heaps.Length < pairs)
+        if (_members.Length < n)
         {
-            Array.Resize(ref _heaps, pairs);
-            Array.Resize(ref _heapCounts, pairs);
+            Array.Resize(ref _members, n);
         }
 
-        for (int p = 0; p < pairs; p++)
+        for (int x = 0; x < n; x++)
         {
-            _heaps[p] ??= [];
+            _members[x] ??= [];
         }
 
-        _heapCounts.AsSpan(0, pairs).Clear();
+        GateWorkspace.Ensure(ref _memberCounts, n).AsSpan(0, n).Clear();
         _words = (n + 63) >> 6;
         GateWorkspace.Ensure(ref _holds, tokens * _words).AsSpan(0, tokens * _words).Clear();
-        GateWorkspace.Ensure(ref _headTokens, pairs).AsSpan(0, pairs).Fill(-1);
-        GateWorkspace.Ensure(ref _headKeys, pairs);
+        GateWorkspace.Ensure(ref _memberSlots, tokens * n);
+        GateWorkspace.Ensure(ref _bestTokens, pairs).AsSpan(0, pairs).Fill(-1);
+        GateWorkspace.Ensure(ref _bestKeys, pairs);
         GateWorkspace.Ensure(ref _loads, n).AsSpan(0, n).Clear();
         GateWorkspace.Ensure(ref _prices, n).AsSpan(0, n).Clear();
         GateWorkspace.Ensure(ref _dist, n);
@@ -238,36 +234,21 @@ internal sealed class BalancedAssignment
         Join(token, node);
     }
 
-    /// <summary>One more unit ends at <paramref name="node"/>; when that fills it, its heaps are built.</summary>
+    /// <summary>One more unit ends at <paramref name="node"/>; when that fills it, its columns are built.</summary>
     private void AddLoad(int node)
     {
         if (++_loads[node] == CapacityOf(node))
         {
-            Index(node); // from now on a path may leave it; the moves and the join that follow push their own entries
+            Index(node); // from now on a path may leave it; the moves and the join that follow keep its columns exact
         }
     }
 
-    /// <summary>The first valid token of pair (a, b)'s heap (it holds a and not b), dropping stale ones; -1 when none.</summary>
+    /// <summary>The token that loses least moving from a to b (it holds a, not b) and that loss; -1 when none.</summary>
     private int Top(int a, int b, out double key)
     {
         int pair = a * _nodes + b;
-        while (true)
-        {
-            int u = _headTokens[pair];
-            if (u < 0)
-            {
-                key = 0;
-                return -1;
-            }
-
-            if (Holds(u, a) && !Holds(u, b))
-            {
-                key = _headKeys[pair];
-                return u;
-            }
-
-            Pop(pair);
-        }
+        key = _bestKeys[pair];
+        return _bestTokens[pair];
     }
 
     private bool Holds(int u, int node) => (_holds[u * _words + (node >> 6)] & (1UL << node)) != 0;
@@ -278,178 +259,137 @@ internal sealed class BalancedAssignment
         word = value ? word | (1UL << node) : word & ~(1UL << node);
     }
 
-    /// <summary>Copies a heap's root into the flat head arrays that Dijkstra reads (-1 for an empty heap).</summary>
-    private void SetHead(int pair)
-    {
-        if (_heapCounts[pair] == 0)
-        {
-            _headTokens[pair] = -1;
-            return;
-        }
-
-        Entry root = _heaps[pair][0];
-        _headTokens[pair] = root.Token;
-        _headKeys[pair] = root.Key;
-    }
-
-    /// <summary>Token u now holds node a: it becomes a candidate to leave a for every node it does not hold.</summary>
+    /// <summary>Token u now holds node a.</summary>
     private void Join(int u, int a)
     {
         int n = _nodes;
         SetHolds(u, a, true);
+        // u can no longer move to a: the columns (x, a) it was best in need another token.
+        for (int x = 0; x < n; x++)
+        {
+            if (_indexed[x] && _bestTokens[x * n + a] == u)
+            {
+                Recompute(x, a);
+            }
+        }
+
         if (!_indexed[a])
         {
             return;
         }
 
+        AddMember(a, u);
         double gain = Gain(u, a);
         for (int b = 0; b < n; b++)
         {
             if (!Holds(u, b))
             {
-                Push(a * n + b, gain - Gain(u, b), u);
+                Offer(a * n + b, gain - Gain(u, b), u);
             }
         }
     }
 
-    /// <summary>Token u leaves a for b; a is then a node it could move to again from any node it holds.</summary>
+    /// <summary>Token u leaves a for b.</summary>
     private void Move(int u, int a, int b)
     {
         int n = _nodes;
         SetHolds(u, a, false);
-        Join(u, b);
+        if (_indexed[a])
+        {
+            RemoveMember(a, u);
+            for (int y = 0; y < n; y++)
+            {
+                if (_bestTokens[a * n + y] == u)
+                {
+                    Recompute(a, y);
+                }
+            }
+        }
+
+        // a is a node u could move to again, from every full node it holds.
         double gainA = Gain(u, a);
         for (int x = 0; x < n; x++)
         {
             if (_indexed[x] && Holds(u, x))
             {
-                Push(x * n + a, Gain(u, x) - gainA, u);
+                Offer(x * n + a, Gain(u, x) - gainA, u);
             }
         }
+
+        Join(u, b);
     }
 
-    /// <summary>
-    /// Builds the heaps (a, ·) of an expert that has just become full: only a full expert is ever left through a move
-    /// (one with room ends a path), so the heaps of an expert are not kept before. One pass over the tokens, then a
-    /// bottom-up heapify per heap.
-    /// </summary>
+    /// <summary>Builds the columns (a, ·) of an expert that has just become full: its members, then each column's best.</summary>
     private void Index(int a)
     {
         int n = _nodes;
         _indexed[a] = true;
         for (int u = 0; u < _tokens; u++)
         {
-            if (!Holds(u, a))
+            if (Holds(u, a))
             {
-                continue;
-            }
-
-            double gain = Gain(u, a);
-            for (int b = 0; b < n; b++)
-            {
-                if (!Holds(u, b))
-                {
-                    Append(a * n + b, gain - Gain(u, b), u);
-                }
+                AddMember(a, u);
             }
         }
 
         for (int b = 0; b < n; b++)
         {
-            int pair = a * n + b;
-            Entry[] heap = _heaps[pair];
-            int count = _heapCounts[pair];
-            for (int i = (count >> 1) - 1; i >= 0; i--)
-            {
-                SiftDown(heap, count, i, heap[i]);
-            }
-
-            SetHead(pair);
+            Recompute(a, b);
         }
     }
 
-    private void Append(int pair, double key, int token)
+    /// <summary>Column (a, b) from scratch: the member of a not holding b with the least loss, ties to the lower token.</summary>
+    private void Recompute(int a, int b)
     {
-        ref Entry[] heap = ref _heaps[pair];
-        int i = _heapCounts[pair]++;
-        if (i == heap.Length)
+        int pair = a * _nodes + b;
+        _bestTokens[pair] = -1;
+        if (a == b)
         {
-            Array.Resize(ref heap, Math.Max(16, heap.Length * 2));
+            return;
         }
 
-        heap[i] = new Entry { Key = key, Token = token };
-    }
-
-    private static bool Less(in Entry x, in Entry y) => x.Key < y.Key || (x.Key == y.Key && x.Token < y.Token);
-
-    private void Push(int pair, double key, int token)
-    {
-        ref Entry[] heap = ref _heaps[pair];
-        int i = _heapCounts[pair]++;
-        if (i == heap.Length)
+        ReadOnlySpan<int> members = _members[a].AsSpan(0, _memberCounts[a]);
+        foreach (int u in members)
         {
-            Array.Resize(ref heap, Math.Max(16, heap.Length * 2));
-        }
-
-        var entry = new Entry { Key = key, Token = token };
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!Less(entry, heap[parent]))
+            if (!Holds(u, b))
             {
-                break;
+                Offer(pair, Gain(u, a) - Gain(u, b), u);
             }
-
-            heap[i] = heap[parent];
-            i = parent;
-        }
-
-        heap[i] = entry;
-        if (i == 0)
-        {
-            _headTokens[pair] = token;
-            _headKeys[pair] = key;
         }
     }
 
-    private void Pop(int pair)
+    /// <summary>Makes u the best of a column when its loss is lower (or equal, from a lower token).</summary>
+    private void Offer(int pair, double key, int u)
     {
-        int count = --_heapCounts[pair];
-        if (count > 0)
+        int best = _bestTokens[pair];
+        if (best < 0 || key < _bestKeys[pair] || (key == _bestKeys[pair] && u < best))
         {
-            Entry[] heap = _heaps[pair];
-            SiftDown(heap, count, 0, heap[count]);
+            _bestTokens[pair] = u;
+            _bestKeys[pair] = key;
         }
-
-        SetHead(pair);
     }
 
-    /// <summary>Places <paramref name="value"/> at <paramref name="i"/> or below, restoring the heap order among the first <paramref name="count"/> entries.</summary>
-    private static void SiftDown(Entry[] heap, int count, int i, Entry value)
+    private void AddMember(int a, int u)
     {
-        while (true)
+        ref int[] members = ref _members[a];
+        int count = _memberCounts[a]++;
+        if (count == members.Length)
         {
-            int child = 2 * i + 1;
-            if (child >= count)
-            {
-                break;
-            }
-
-            if (child + 1 < count && Less(heap[child + 1], heap[child]))
-            {
-                child++;
-            }
-
-            if (!Less(heap[child], value))
-            {
-                break;
-            }
-
-            heap[i] = heap[child];
-            i = child;
+            Array.Resize(ref members, Math.Max(16, members.Length * 2));
         }
 
-        heap[i] = value;
+        members[count] = u;
+        _memberSlots[u * _nodes + a] = count;
+    }
+
+    private void RemoveMember(int a, int u)
+    {
+        int[] members = _members[a];
+        int count = --_memberCounts[a];
+        int slot = _memberSlots[u * _nodes + a];
+        int last = members[count];
+        members[slot] = last;
+        _memberSlots[last * _nodes + a] = slot;
     }
 
     /// <summary>Each token's real experts, best score first (ties to the lower expert), then -1 for its dropped slots.</summary>
