@@ -27,7 +27,16 @@ public sealed class GateWorkspace
     internal int[] Degrees = [];
     internal float[] Scores = [];
     internal int[] Candidates = [];
-    internal int[] OperatorRoutes = [];
+
+    // Spill's operator pass (OverflowTransport): its rows, their places on the ring, the owners of the unrolled
+    // target line, the top lists, keys and serving order.
+    internal int[] OverflowTokens = [];
+    internal int[] OverflowPositions = [];
+    internal int[] LineOwners = [];
+    internal int[] OverflowPreferred = [];
+    internal uint[] OverflowKeys = [];
+    internal int[] OverflowOrder = [];
+    internal int[] OverflowScratch = [];
 
     /// <summary>Threads the operator passes (Spill's overflow, Menu, Oblivious) may use: -1 (the default) for every core, else at least 1. Routes never depend on it.</summary>
     public int MaxDegreeOfParallelism
