@@ -115,7 +115,8 @@ public static partial class GateRouting
         CheckCapacity(capacity);
         workspace.Begin(tokens, experts, k, capacity);
         Span<int> choices = workspace.ChoiceBuffer;
-        TopKRows(scores, tokens, experts, k, choices, workspace);
+        Span<float> best = GateWorkspace.Ensure(ref workspace.BestScores, tokens).AsSpan(0, tokens);
+        TopKRows(scores, tokens, experts, k, choices, workspace, best);
         if (tokens == 0)
         {
             workspace.Finish(hasChoices: true);
@@ -125,7 +126,7 @@ public static partial class GateRouting
         Span<uint> keys = GateWorkspace.Ensure(ref workspace.Keys, tokens).AsSpan(0, tokens);
         for (int t = 0; t < tokens; t++)
         {
-            keys[t] = PriorityOrder.Key(scores[t * experts + choices[t * k]]);
+            keys[t] = PriorityOrder.Key(best[t]);
         }
 
         Span<int> order = GateWorkspace.Ensure(ref workspace.Order, tokens).AsSpan(0, tokens);
@@ -359,10 +360,14 @@ public static partial class GateRouting
         }
     }
 
-    /// <summary>Each row's top k columns by score, best first, ties to the lower column (scores are finite, so every slot is filled).</summary>
-    private static void TopKRows(ReadOnlySpan<float> scores, int tokens, int experts, int k, Span<int> destination, GateWorkspace workspace) =>
+    /// <summary>
+    /// Each row's top k columns by score, best first, ties to the lower column (scores are finite, so every slot is
+    /// filled), and each row's best score into <paramref name="best"/> unless it is empty.
+    /// </summary>
+    private static void TopKRows(ReadOnlySpan<float> scores, int tokens, int experts, int k, Span<int> destination, GateWorkspace workspace,
+        Span<float> best = default) =>
         FiniteRowTop.TopRows(scores, tokens, experts, k, destination,
-            k > 16 ? GateWorkspace.Ensure(ref workspace.Candidates, experts).AsSpan(0, experts) : default);
+            k > 16 ? GateWorkspace.Ensure(ref workspace.Candidates, experts).AsSpan(0, experts) : default, best);
 
     private static void CheckSizes(int tokens, int experts, int k, GateWorkspace workspace)
     {

@@ -24,15 +24,23 @@ internal static class FiniteRowTop
     /// <param name="k">Columns per row, in <c>[1, columns]</c>.</param>
     /// <param name="destination">At least <c>rows · k</c> slots.</param>
     /// <param name="candidates">Scratch of <paramref name="columns"/> entries for k above 16 (the sorting path); may be empty otherwise.</param>
-    public static void TopRows(ReadOnlySpan<float> scores, int rows, int columns, int k, Span<int> destination, Span<int> candidates)
+    /// <param name="best">Receives each row's best score (<paramref name="rows"/> entries), or empty for none.</param>
+    public static void TopRows(ReadOnlySpan<float> scores, int rows, int columns, int k, Span<int> destination, Span<int> candidates,
+        Span<float> best = default)
     {
+        bool keepBest = !best.IsEmpty;
+        ref float bestScore = ref MemoryMarshal.GetReference(best[..(keepBest ? rows : 0)]);
         if (k <= RegisterLimit && columns % 16 == 0 && columns is >= 16 and <= 64 && Vector512.IsHardwareAccelerated)
         {
             ref float start = ref MemoryMarshal.GetReference(scores);
             ref int slots = ref MemoryMarshal.GetReference(destination[..(rows * k)]);
             for (int t = 0; t < rows; t++)
             {
-                Top512(ref Unsafe.Add(ref start, t * columns), columns / 16, k, ref Unsafe.Add(ref slots, t * k));
+                float top = Top512(ref Unsafe.Add(ref start, t * columns), columns / 16, k, ref Unsafe.Add(ref slots, t * k));
+                if (keepBest)
+                {
+                    Unsafe.Add(ref bestScore, t) = top;
+                }
             }
 
             return;
@@ -44,7 +52,11 @@ internal static class FiniteRowTop
             ref int slots = ref MemoryMarshal.GetReference(destination[..(rows * k)]);
             for (int t = 0; t < rows; t++)
             {
-                Top256(ref Unsafe.Add(ref start, t * columns), columns / 8, k, ref Unsafe.Add(ref slots, t * k));
+                float top = Top256(ref Unsafe.Add(ref start, t * columns), columns / 8, k, ref Unsafe.Add(ref slots, t * k));
+                if (keepBest)
+                {
+                    Unsafe.Add(ref bestScore, t) = top;
+                }
             }
 
             return;
@@ -57,26 +69,32 @@ internal static class FiniteRowTop
             if (k <= 16)
             {
                 FloatScan.TopScores(row, k, dest, out _);
-                continue;
             }
-
-            Span<int> all = candidates[..columns];
-            for (int e = 0; e < columns; e++)
+            else
             {
-                all[e] = e;
+                Span<int> all = candidates[..columns];
+                for (int e = 0; e < columns; e++)
+                {
+                    all[e] = e;
+                }
+
+                RowSelector.SelectTopScores(all, row, k, dest, out _);
             }
 
-            RowSelector.SelectTopScores(all, row, k, dest, out _);
+            if (keepBest)
+            {
+                best[t] = row[dest[0]];
+            }
         }
     }
 
     /// <summary>
     /// One row of 16·chunks scores in four Vector512 registers (−∞ beyond the row). Each pick: the lane-wise then the
     /// horizontal maximum, the lowest index holding it (one 64-bit mask of equal lanes), that lane set to −∞. Scores
-    /// are finite, so the maximum is always a real entry; −0 and +0 compare equal, a tie.
+    /// are finite, so the maximum is always a real entry; −0 and +0 compare equal, a tie. Returns the best score.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Top512(ref float row, int chunks, int k, ref int destination)
+    private static float Top512(ref float row, int chunks, int k, ref int destination)
     {
         Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
         Vector512<float> v0 = Vector512.LoadUnsafe(ref row);
@@ -84,6 +102,7 @@ internal static class FiniteRowTop
         Vector512<float> v2 = chunks > 2 ? Vector512.LoadUnsafe(ref row, 32) : negInf;
         Vector512<float> v3 = chunks > 3 ? Vector512.LoadUnsafe(ref row, 48) : negInf;
         Vector512<int> i0 = Vector512<int>.Indices;
+        float first = 0;
         for (int c = 0; ; c++)
         {
             Vector512<float> m = Vector512.MaxNative(Vector512.MaxNative(v0, v1), Vector512.MaxNative(v2, v3));
@@ -91,7 +110,9 @@ internal static class FiniteRowTop
             Vector128<float> quarter = Vector128.MaxNative(half.GetLower(), half.GetUpper());
             quarter = Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
             quarter = Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2)));
-            Vector512<float> best = Vector512.Create(quarter.ToScalar());
+            float top = quarter.ToScalar();
+            first = c == 0 ? top : first;
+            Vector512<float> best = Vector512.Create(top);
             ulong bits = Vector512.Equals(v0, best).ExtractMostSignificantBits()
                 | Vector512.Equals(v1, best).ExtractMostSignificantBits() << 16
                 | Vector512.Equals(v2, best).ExtractMostSignificantBits() << 32
@@ -100,7 +121,7 @@ internal static class FiniteRowTop
             Unsafe.Add(ref destination, c) = index;
             if (c + 1 == k)
             {
-                return;
+                return first;
             }
 
             Vector512<int> at = Vector512.Create(index) - i0;
@@ -113,7 +134,7 @@ internal static class FiniteRowTop
 
     /// <summary>As <see cref="Top512"/> for rows of 8·chunks scores (up to 32) in four Vector256 registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Top256(ref float row, int chunks, int k, ref int destination)
+    private static float Top256(ref float row, int chunks, int k, ref int destination)
     {
         Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
         Vector256<float> v0 = Vector256.LoadUnsafe(ref row);
@@ -121,13 +142,16 @@ internal static class FiniteRowTop
         Vector256<float> v2 = chunks > 2 ? Vector256.LoadUnsafe(ref row, 16) : negInf;
         Vector256<float> v3 = chunks > 3 ? Vector256.LoadUnsafe(ref row, 24) : negInf;
         Vector256<int> i0 = Vector256<int>.Indices;
+        float first = 0;
         for (int c = 0; ; c++)
         {
             Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(v0, v1), Vector256.MaxNative(v2, v3));
             Vector128<float> quarter = Vector128.MaxNative(m.GetLower(), m.GetUpper());
             quarter = Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
             quarter = Vector128.MaxNative(quarter, Vector128.Shuffle(quarter, Vector128.Create(1, 0, 3, 2)));
-            Vector256<float> best = Vector256.Create(quarter.ToScalar());
+            float top = quarter.ToScalar();
+            first = c == 0 ? top : first;
+            Vector256<float> best = Vector256.Create(top);
             uint bits = Vector256.Equals(v0, best).ExtractMostSignificantBits()
                 | Vector256.Equals(v1, best).ExtractMostSignificantBits() << 8
                 | Vector256.Equals(v2, best).ExtractMostSignificantBits() << 16
@@ -136,7 +160,7 @@ internal static class FiniteRowTop
             Unsafe.Add(ref destination, c) = index;
             if (c + 1 == k)
             {
-                return;
+                return first;
             }
 
             Vector256<int> at = Vector256.Create(index) - i0;
