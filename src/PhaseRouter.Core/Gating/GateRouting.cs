@@ -247,13 +247,15 @@ public static partial class GateRouting
             capacities[e] = capacity;
         }
 
-        Router.RouteDegrees(sourceDegrees, targetDegrees, k, workspace.RouteArray.AsMemory(0, tokens * k), new RouterOptions
+        // Router.RouteDegrees without its validation: the degrees, capacities and parallelism are valid by construction
+        // and the scores were checked finite by the caller (the router would scan them for NaN a second time).
+        RouteEngine.Run(sourceDegrees, targetDegrees, k, new RouterOptions
         {
             Seed = seed,
             Scores = scores,
             TargetCapacities = capacities,
             MaxDegreeOfParallelism = workspace.MaxDegreeOfParallelism,
-        });
+        }, System.Diagnostics.Stopwatch.GetTimestamp(), workspace.RouteArray.AsMemory(0, tokens * k));
     }
 
     /// <summary>Spill's completion: fills what the operator left empty (see <see cref="Spill"/>), in priority order.</summary>

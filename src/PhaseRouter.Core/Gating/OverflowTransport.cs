@@ -46,8 +46,10 @@ internal static class OverflowTransport
         Span<int> overflow = GateWorkspace.Ensure(ref workspace.OverflowTokens, rows).AsSpan(0, rows);
         for (int t = 0, r = 0; r < rows; t++)
         {
-            overflow[r] = t;
-            r += need[t] > 0 ? 1 : 0;
+            if (need[t] > 0)
+            {
+                overflow[r++] = t;
+            }
         }
 
         // Steps 2–4 for T: expert e's arc is [line, line + t_e) of the unrolled R'-line (experts dealt in index
