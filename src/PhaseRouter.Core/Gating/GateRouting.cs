@@ -115,7 +115,8 @@ public static partial class GateRouting
         CheckCapacity(capacity);
         workspace.Begin(tokens, experts, k, capacity);
         Span<int> choices = workspace.ChoiceBuffer;
-        TopKRows(scores, tokens, experts, k, choices, workspace);
+        Span<float> best = GateWorkspace.Ensure(ref workspace.BestScores, tokens).AsSpan(0, tokens);
+        TopKRows(scores, tokens, experts, k, choices, workspace, best);
         if (tokens == 0)
         {
             workspace.Finish(hasChoices: true);
@@ -125,7 +126,7 @@ public static partial class GateRouting
         Span<uint> keys = GateWorkspace.Ensure(ref workspace.Keys, tokens).AsSpan(0, tokens);
         for (int t = 0; t < tokens; t++)
         {
-            keys[t] = PriorityOrder.Key(scores[t * experts + choices[t * k]]);
+            keys[t] = PriorityOrder.Key(best[t]);
         }
 
         Span<int> order = GateWorkspace.Ensure(ref workspace.Order, tokens).AsSpan(0, tokens);
@@ -154,7 +155,7 @@ public static partial class GateRouting
 
         if (overflowTokens > 0)
         {
-            TransportOverflow(scores, tokens, experts, k, capacity, seed, overflowTokens, workspace);
+            OverflowTransport.Run(scores, experts, k, capacity, seed, overflowTokens, workspace);
             Complete(scores, experts, k, capacity, workspace);
         }
 
@@ -246,79 +247,15 @@ public static partial class GateRouting
             capacities[e] = capacity;
         }
 
-        Router.RouteDegrees(sourceDegrees, targetDegrees, k, workspace.RouteArray.AsMemory(0, tokens * k), new RouterOptions
+        // Router.RouteDegrees without its validation: the degrees, capacities and parallelism are valid by construction
+        // and the scores were checked finite by the caller (the router would scan them for NaN a second time).
+        RouteEngine.Run(sourceDegrees, targetDegrees, k, new RouterOptions
         {
             Seed = seed,
             Scores = scores,
             TargetCapacities = capacities,
             MaxDegreeOfParallelism = workspace.MaxDegreeOfParallelism,
-        });
-    }
-
-    /// <summary>Spill's phase 2: the overflow slots through the operator, appended after each token's kept slots.</summary>
-    private static void TransportOverflow(ReadOnlySpan<float> scores, int tokens, int experts, int k, int capacity, ulong seed,
-        int overflowTokens, GateWorkspace workspace)
-    {
-        Span<int> routes = workspace.RouteBuffer;
-        Span<int> loads = workspace.LoadBuffer;
-        Span<int> need = workspace.Need.AsSpan(0, tokens);
-        var residual = new int[experts];
-        Span<int> targetDegrees = experts <= 1024 ? stackalloc int[experts] : new int[experts];
-        for (int e = 0; e < experts; e++)
-        {
-            residual[e] = capacity - loads[e];
-            targetDegrees[e] = Math.Min(residual[e], overflowTokens);
-        }
-
-        // The overflow tokens' scores (held experts masked out) and limits, in token order.
-        int scoreCount = overflowTokens * experts;
-        float[] overflowScores = GateWorkspace.Ensure(ref workspace.Scores, scoreCount);
-        var limits = new int[overflowTokens];
-        Span<int> overflow = GateWorkspace.Ensure(ref workspace.Candidates, Math.Max(overflowTokens, experts)).AsSpan(0, overflowTokens);
-        for (int t = 0, r = 0; t < tokens; t++)
-        {
-            if (need[t] == 0)
-            {
-                continue;
-            }
-
-            overflow[r] = t;
-            Span<float> row = overflowScores.AsSpan(r * experts, experts);
-            scores.Slice(t * experts, experts).CopyTo(row);
-            for (int j = 0; j < k - need[t]; j++)
-            {
-                row[routes[t * k + j]] = float.NegativeInfinity;
-            }
-
-            limits[r++] = need[t];
-        }
-
-        Span<int> sourceDegrees = GateWorkspace.Ensure(ref workspace.Degrees, overflowTokens).AsSpan(0, overflowTokens);
-        sourceDegrees.Fill(experts);
-        int[] destination = GateWorkspace.Ensure(ref workspace.OperatorRoutes, overflowTokens * k);
-        Router.RouteDegrees(sourceDegrees, targetDegrees, k, destination.AsMemory(0, overflowTokens * k), new RouterOptions
-        {
-            Seed = seed,
-            Scores = overflowScores.AsMemory(0, scoreCount),
-            TargetCapacities = residual,
-            SourceLimits = limits,
-            MaxDegreeOfParallelism = workspace.MaxDegreeOfParallelism,
-        });
-        for (int r = 0; r < overflowTokens; r++)
-        {
-            int t = overflow[r];
-            int n = k - need[t];
-            foreach (int e in destination.AsSpan(r * k, k))
-            {
-                if (e >= 0)
-                {
-                    routes[t * k + n++] = e;
-                    loads[e]++;
-                }
-            }
-
-            need[t] = k - n;
-        }
+        }, System.Diagnostics.Stopwatch.GetTimestamp(), workspace.RouteArray.AsMemory(0, tokens * k));
     }
 
     /// <summary>Spill's completion: fills what the operator left empty (see <see cref="Spill"/>), in priority order.</summary>
@@ -425,30 +362,14 @@ public static partial class GateRouting
         }
     }
 
-    /// <summary>Each row's top k columns by score, best first, ties to the lower column (scores are finite, so every slot is filled).</summary>
-    private static void TopKRows(ReadOnlySpan<float> scores, int tokens, int experts, int k, Span<int> destination, GateWorkspace workspace)
-    {
-        if (k <= 16)
-        {
-            for (int t = 0; t < tokens; t++)
-            {
-                FloatScan.TopScores(scores.Slice(t * experts, experts), k, destination.Slice(t * k, k), out _);
-            }
-
-            return;
-        }
-
-        Span<int> candidates = GateWorkspace.Ensure(ref workspace.Candidates, experts).AsSpan(0, experts);
-        for (int t = 0; t < tokens; t++)
-        {
-            for (int e = 0; e < experts; e++)
-            {
-                candidates[e] = e;
-            }
-
-            RowSelector.SelectTopScores(candidates, scores.Slice(t * experts, experts), k, destination.Slice(t * k, k), out _);
-        }
-    }
+    /// <summary>
+    /// Each row's top k columns by score, best first, ties to the lower column (scores are finite, so every slot is
+    /// filled), and each row's best score into <paramref name="best"/> unless it is empty.
+    /// </summary>
+    private static void TopKRows(ReadOnlySpan<float> scores, int tokens, int experts, int k, Span<int> destination, GateWorkspace workspace,
+        Span<float> best = default) =>
+        FiniteRowTop.TopRows(scores, tokens, experts, k, destination,
+            k > 16 ? GateWorkspace.Ensure(ref workspace.Candidates, experts).AsSpan(0, experts) : default, best);
 
     private static void CheckSizes(int tokens, int experts, int k, GateWorkspace workspace)
     {

@@ -20,6 +20,7 @@ public sealed class GateWorkspace
     private AffinityPack? _pack;
     private bool _packed;
 
+    internal float[] BestScores = [];
     internal uint[] Keys = [];
     internal int[] Order = [];
     internal int[] OrderScratch = [];
@@ -31,7 +32,21 @@ public sealed class GateWorkspace
     internal ulong[] ColumnKeys = [];
     internal BalancedAssignment? Balanced;
 
-    /// <summary>Threads the operator passes (Spill's overflow, Menu, Oblivious) may use: -1 (the default) for every core, else at least 1. Routes never depend on it.</summary>
+    // Spill's operator pass (OverflowTransport): its rows, their places on the ring, the owners of the unrolled
+    // target line, the top lists, keys and serving order.
+    internal int[] OverflowTokens = [];
+    internal int[] OverflowPositions = [];
+    internal int[] LineOwners = [];
+    internal int[] OverflowPreferred = [];
+    internal uint[] OverflowKeys = [];
+    internal int[] OverflowOrder = [];
+    internal int[] OverflowScratch = [];
+
+    /// <summary>
+    /// Threads the operator passes of Menu, Oblivious and Packed may use: -1 (the default) for every core, else at least
+    /// 1. Routes never depend on it. Spill runs on the calling thread: its whole batch costs less than handing work to
+    /// another thread would save.
+    /// </summary>
     public int MaxDegreeOfParallelism
     {
         get => _maxDegreeOfParallelism;

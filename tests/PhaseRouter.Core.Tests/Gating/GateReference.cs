@@ -84,6 +84,52 @@ internal static class GateReference
         return routes;
     }
 
+    /// <summary>
+    /// Spill's operator pass as SPEC §3 states it, through the public <see cref="Router"/>: S = the overflow tokens
+    /// (need &gt; 0, in token order) × experts with full rows, T = experts × overflow tokens with row degree
+    /// <c>min(residual, R')</c>, capacities = the residuals, limits = the needs, the held experts' scores −∞. Appends each
+    /// token's operator routes after its kept slots and updates <paramref name="loads"/> and <paramref name="need"/>.
+    /// </summary>
+    public static void SpillTransportViaRouter(float[] scores, int experts, int k, int capacity, ulong seed, int[] routes, int[] loads,
+        int[] need)
+    {
+        int[] overflow = Enumerable.Range(0, need.Length).Where(t => need[t] > 0).ToArray();
+        if (overflow.Length == 0)
+        {
+            return;
+        }
+
+        int[] residual = loads.Select(l => capacity - l).ToArray();
+        int[] targetDegrees = residual.Select(r => Math.Min(r, overflow.Length)).ToArray();
+        var rowScores = new float[overflow.Length * experts];
+        for (int r = 0; r < overflow.Length; r++)
+        {
+            int t = overflow[r];
+            Array.Copy(scores, t * experts, rowScores, r * experts, experts);
+            for (int j = 0; j < k - need[t]; j++)
+            {
+                rowScores[r * experts + routes[t * k + j]] = float.NegativeInfinity;
+            }
+        }
+
+        RoutingResult result = Router.RouteDegrees(Enumerable.Repeat(experts, overflow.Length).ToArray(), targetDegrees, k, new RouterOptions
+        {
+            Seed = seed,
+            Scores = rowScores,
+            TargetCapacities = residual,
+            SourceLimits = overflow.Select(t => need[t]).ToArray(),
+        });
+        for (int r = 0; r < overflow.Length; r++)
+        {
+            int t = overflow[r];
+            foreach (int e in result.RouteTargets[result.RouteOffsets[r]..result.RouteOffsets[r + 1]])
+            {
+                routes[t * k + k - need[t]--] = e;
+                loads[e]++;
+            }
+        }
+    }
+
     public static float[] RandomScores(Random rng, int tokens, int experts, bool adversarial)
     {
         var scores = new float[tokens * experts];
