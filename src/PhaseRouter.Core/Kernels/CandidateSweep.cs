@@ -163,7 +163,9 @@ internal static class CandidateSweep
             eventStart[p] += eventStart[p - 1];
         }
 
-        int[] events = LayoutWorkspace.TakeAtLeast(ref workspace.SweepEvents, Math.Max(1, eventStart[columns + 1]));
+        int eventCount = eventStart[columns + 1];
+        int[] events = LayoutWorkspace.TakeAtLeast(ref workspace.SweepEvents, eventCount + EventsPerStep);
+        events.AsSpan(eventCount, EventsPerStep).Clear(); // read, never applied, by the last position's fixed step
         // The bitmap holds the R-ring twice over (place q at bits q and q + R), so that every target arc, wrapped or
         // not, is one contiguous bit range.
         ulong[] active = LayoutWorkspace.Take(ref workspace.SweepActive, ((2 * rows) + 63) >> 6);
@@ -262,13 +264,20 @@ internal static class CandidateSweep
         {
             if (p > 0)
             {
+                // A fixed step of toggles, each masked off past the bucket's end (no branch on the bucket's size, whose
+                // unpredictable loop exits cost more than the masked toggles); a longer bucket finishes in a loop.
+                int e = eventStart[p];
                 int end = eventStart[p + 1];
-                for (int e = eventStart[p]; e < end; e++)
+                ref int bucket = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(events), e);
+                for (int m = 0; m < EventsPerStep; m++)
                 {
-                    int q = events[e];
-                    int mirror = q + rows;
-                    Unsafe.Add(ref bitmap, q >> 6) ^= 1UL << q;
-                    Unsafe.Add(ref bitmap, mirror >> 6) ^= 1UL << mirror;
+                    ulong on = (ulong)((long)(e + m - end) >> 63);
+                    Toggle(ref bitmap, Unsafe.Add(ref bucket, m), rows, on);
+                }
+
+                for (e += EventsPerStep; e < end; e++)
+                {
+                    Toggle(ref bitmap, events[e], rows, ~0UL);
                 }
             }
 
@@ -289,6 +298,18 @@ internal static class CandidateSweep
         w.PositionStart[w.Columns] = n;
         return n;
     }
+
+    /// <summary>Toggles place q in both copies of the doubled bitmap where <paramref name="on"/> is all ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Toggle(ref ulong bitmap, int q, int rows, ulong on)
+    {
+        int mirror = q + rows;
+        Unsafe.Add(ref bitmap, q >> 6) ^= (1UL << q) & on;
+        Unsafe.Add(ref bitmap, mirror >> 6) ^= (1UL << mirror) & on;
+    }
+
+    /// <summary>Events applied per position without a branch (2R events over C positions: two each for a square shape).</summary>
+    private const int EventsPerStep = 4;
 
     /// <summary>Room past the last pair that <see cref="Collect"/> may scribble on.</summary>
     private const int Slack = 8;
