@@ -216,11 +216,18 @@ internal static class RouteEngine
         workspace.PaddedStaging ??= new RouteBuffers();
         CompactOutput staged = output.Reset(rows, columns, workspace.PaddedStaging);
         CandidateSweep.Route(layout, k, options.SourceLimits, options.Seed, staged, workspace);
-        int[] offsets = staged.Offsets;
-        int[] targets = staged.Targets;
+        ExpandPadded(staged.Offsets, staged.Targets, rows, k, padded, options.MaxDegreeOfParallelism);
+        return new RoutingResult(rows, columns, k, padded, (int[])staged.Loads.Clone(), null, staged.Offsets[rows], 0,
+            Stopwatch.GetElapsedTime(startTimestamp));
+    }
 
-        // Writing R·k slots is memory-bound (33 MB at N = 16384, k = 512): split by rows, as the per-source path does.
-        ParallelRows.For(rows, (long)rows * k, options.MaxDegreeOfParallelism, (from, to) =>
+    /// <summary>
+    /// Writes compact rows into R·k padded slots (each row's targets, then -1). Writing them is memory-bound (33 MB at
+    /// N = 16384, k = 512), so it is split by rows, as the per-source path's fill is. A method of its own, so that the
+    /// closure exists only for padded calls.
+    /// </summary>
+    private static void ExpandPadded(int[] offsets, int[] targets, int rows, int k, Memory<int> padded, int maxDegreeOfParallelism) =>
+        ParallelRows.For(rows, (long)rows * k, maxDegreeOfParallelism, (from, to) =>
         {
             Span<int> slots = padded.Span;
             for (int i = from; i < to; i++)
@@ -231,10 +238,6 @@ internal static class RouteEngine
                 row[count..].Fill(-1);
             }
         });
-
-        return new RoutingResult(rows, columns, k, padded, (int[])staged.Loads.Clone(), null, offsets[rows], 0,
-            Stopwatch.GetElapsedTime(startTimestamp));
-    }
 
     /// <summary>The candidate matrix of step 7.</summary>
     public static BitMatrix Candidates(int[] sourceDegrees, int[] targetDegrees, RouterOptions options)
