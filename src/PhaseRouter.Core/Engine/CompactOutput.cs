@@ -6,21 +6,27 @@ namespace PhaseRouter.Engine;
 /// </summary>
 internal sealed class CompactOutput
 {
-    private readonly RouteBuffers? _buffers;
+    private RouteBuffers? _buffers;
 
-    public CompactOutput(int rows, int columns, RouteBuffers? buffers)
+    public CompactOutput(int rows, int columns, RouteBuffers? buffers) => Reset(rows, columns, buffers);
+
+    /// <summary>Points this output at a new call (a workspace keeps one and resets it, so that the call allocates no output object).</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Offsets), nameof(Loads))]
+    public CompactOutput Reset(int rows, int columns, RouteBuffers? buffers)
     {
         _buffers = buffers;
         Offsets = buffers?.Offsets(rows) ?? new int[rows + 1];
         Offsets[0] = 0;
         Loads = buffers?.Loads(columns) ?? new int[columns];
+        Targets = [];
+        return this;
     }
 
     /// <summary>At least <c>rows + 1</c> offsets; entry r + 1 first receives row r's count, then the prefix sum.</summary>
-    public int[] Offsets { get; }
+    public int[] Offsets { get; private set; }
 
     /// <summary>The per-target loads (exactly C entries, zeroed).</summary>
-    public int[] Loads { get; }
+    public int[] Loads { get; private set; }
 
     /// <summary>The targets, once <see cref="AllocateTargets"/> has run.</summary>
     public int[] Targets { get; private set; } = [];

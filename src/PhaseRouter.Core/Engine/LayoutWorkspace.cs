@@ -22,12 +22,42 @@ internal sealed class LayoutWorkspace
     public ushort[]? PhiTAt16;
     public ushort[]? DegreeTAt16;
 
+    // The candidate sweep's scratch (Kernels/CandidateSweep).
+    public int[]? SweepEventStart;
+    public int[]? SweepEvents;
+    public ulong[]? SweepActive;
+    public int[]? SweepPairs;
+    public int[]? SweepPlaceCounts;
+    public int[]? SweepPositionStart;
+    public int[]? SweepCandidateOffsets;
+    public int[]? SweepCandidates;
+
+    /// <summary>The call's layout object, reset by each call.</summary>
+    public Kernels.PhaseLayout? Layout;
+
+    /// <summary>The call's compact output object, reset by each call.</summary>
+    public CompactOutput? Output;
+
+    /// <summary>Compact staging of a padded call routed by the sweep.</summary>
+    public RouteBuffers? PaddedStaging;
+
     /// <summary>An array of exactly <paramref name="length"/> entries: the slot's, or a new one kept in the slot.</summary>
     public static T[] Take<T>(ref T[]? slot, int length)
     {
         if (slot is null || slot.Length != length)
         {
             slot = new T[length];
+        }
+
+        return slot;
+    }
+
+    /// <summary>An array of at least <paramref name="length"/> entries, contents undefined: the slot's, or a new larger one kept in the slot.</summary>
+    public static T[] TakeAtLeast<T>(ref T[]? slot, int length)
+    {
+        if (slot is null || slot.Length < length)
+        {
+            slot = GC.AllocateUninitializedArray<T>(length);
         }
 
         return slot;

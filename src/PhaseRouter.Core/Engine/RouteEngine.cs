@@ -73,13 +73,57 @@ internal static class RouteEngine
     {
         int rows = sourceDegrees.Length;
         int columns = targetDegrees.Length;
+        bool sweep = UsesSweep(options, sourceDegrees, targetDegrees);
+        int[] piS;
+        int[] piT;
+        int[]? rhoS = null;
+        int[]? rhoT = null;
+        if (options.Permutations is not null || options.PermuteRows)
         {
-            PhasePermutations permutations = options.Permutations is not null || options.PermuteRows
-                ? ResolvePermutations(options, rows, columns)
-                : SeededInto(workspace, options, rows, columns);
-            var layout = new PhaseLayout(sourceDegrees, targetDegrees, permutations, workspace);
-            return Run(layout, k, options, startTimestamp, padded, buffers);
+            PhasePermutations permutations = ResolvePermutations(options, rows, columns);
+            (piS, piT, rhoS, rhoT) = (permutations.SourceColumns, permutations.TargetColumns, permutations.SourceRows, permutations.TargetRows);
         }
+        else
+        {
+            (piS, piT) = SeededInto(workspace, options, rows, columns);
+        }
+
+        PhaseLayout layout = workspace.Layout ??= new PhaseLayout();
+        layout.Reset(sourceDegrees, targetDegrees, piS, piT, rhoS, rhoT, workspace, arcTables: !sweep);
+        return sweep
+            ? Sweep(layout, workspace, k, options, startTimestamp, padded, buffers)
+            : Run(layout, workspace, k, options, startTimestamp, padded, buffers);
+    }
+
+    /// <summary>
+    /// Whether the candidate sweep routes this call: random selection without capacities over a non-empty problem,
+    /// asked for (<see cref="RouterKernel.Sweep"/>) or, for <see cref="RouterKernel.Auto"/>, expected to be cheaper
+    /// than the per-source scans.
+    /// </summary>
+    private static bool UsesSweep(RouterOptions options, int[] sourceDegrees, int[] targetDegrees)
+    {
+        if (options.TargetCapacities is not null || options.Scores is not null || sourceDegrees.Length == 0 || targetDegrees.Length == 0)
+        {
+            return false;
+        }
+
+        return options.Kernel switch
+        {
+            RouterKernel.Sweep => true,
+            RouterKernel.Auto => CandidateSweep.Pays(sourceDegrees.Length, targetDegrees.Length, Sum(sourceDegrees), Sum(targetDegrees)),
+            _ => false,
+        };
+    }
+
+    private static long Sum(int[] values)
+    {
+        long sum = 0;
+        foreach (int v in values)
+        {
+            sum += v;
+        }
+
+        return sum;
     }
 
     /// <summary>
@@ -114,11 +158,11 @@ internal static class RouteEngine
         }
 
         var layout = new PhaseLayout(rows, first, shardDegrees, degreesBefore, targetDegrees, piS, piT, null, rhoT, buffers?.Workspace);
-        return Run(layout, k, options, startTimestamp, default, buffers);
+        return Run(layout, buffers?.Workspace, k, options, startTimestamp, default, buffers);
     }
 
-    private static RoutingResult Run(PhaseLayout layout, int k, RouterOptions options, long startTimestamp, Memory<int> padded,
-        RouteBuffers? buffers)
+    private static RoutingResult Run(PhaseLayout layout, LayoutWorkspace? workspace, int k, RouterOptions options, long startTimestamp,
+        Memory<int> padded, RouteBuffers? buffers)
     {
         int rows = layout.Rows;
         int columns = layout.C;
@@ -153,6 +197,48 @@ internal static class RouteEngine
         return result;
     }
 
+    /// <summary>
+    /// A whole routing by the candidate sweep: into the compact output, or, for the padded format, into the workspace's
+    /// compact buffers first and then row by row into the caller's R·k slots.
+    /// </summary>
+    private static RoutingResult Sweep(PhaseLayout layout, LayoutWorkspace workspace, int k, RouterOptions options, long startTimestamp,
+        Memory<int> padded, RouteBuffers? buffers)
+    {
+        int rows = layout.Rows;
+        int columns = layout.C;
+        CompactOutput output = workspace.Output ??= new CompactOutput(0, 0, null);
+        if (padded.IsEmpty)
+        {
+            CandidateSweep.Route(layout, k, options.SourceLimits, options.Seed, output.Reset(rows, columns, buffers), workspace);
+            return output.Result(0, rows, columns, k, null, 0, startTimestamp);
+        }
+
+        workspace.PaddedStaging ??= new RouteBuffers();
+        CompactOutput staged = output.Reset(rows, columns, workspace.PaddedStaging);
+        CandidateSweep.Route(layout, k, options.SourceLimits, options.Seed, staged, workspace);
+        ExpandPadded(staged.Offsets, staged.Targets, rows, k, padded, options.MaxDegreeOfParallelism);
+        return new RoutingResult(rows, columns, k, padded, (int[])staged.Loads.Clone(), null, staged.Offsets[rows], 0,
+            Stopwatch.GetElapsedTime(startTimestamp));
+    }
+
+    /// <summary>
+    /// Writes compact rows into R·k padded slots (each row's targets, then -1). Writing them is memory-bound (33 MB at
+    /// N = 16384, k = 512), so it is split by rows, as the per-source path's fill is. A method of its own, so that the
+    /// closure exists only for padded calls.
+    /// </summary>
+    private static void ExpandPadded(int[] offsets, int[] targets, int rows, int k, Memory<int> padded, int maxDegreeOfParallelism) =>
+        ParallelRows.For(rows, (long)rows * k, maxDegreeOfParallelism, (from, to) =>
+        {
+            Span<int> slots = padded.Span;
+            for (int i = from; i < to; i++)
+            {
+                Span<int> row = slots.Slice(i * k, k);
+                int count = offsets[i + 1] - offsets[i];
+                targets.AsSpan(offsets[i], count).CopyTo(row);
+                row[count..].Fill(-1);
+            }
+        });
+
     /// <summary>The candidate matrix of step 7.</summary>
     public static BitMatrix Candidates(int[] sourceDegrees, int[] targetDegrees, RouterOptions options)
     {
@@ -183,7 +269,7 @@ internal static class RouteEngine
     }
 
     /// <summary>The seed-derived πS and πT, drawn into a workspace's arrays.</summary>
-    private static PhasePermutations SeededInto(LayoutWorkspace workspace, RouterOptions options, int rows, int columns)
+    private static (int[] PiS, int[] PiT) SeededInto(LayoutWorkspace workspace, RouterOptions options, int rows, int columns)
     {
         int[] piS = LayoutWorkspace.Take(ref workspace.PiS, columns);
         int[] piT = LayoutWorkspace.Take(ref workspace.PiT, rows);
@@ -198,7 +284,7 @@ internal static class RouteEngine
             PhaseRandom.FillPermutation(options.Seed, PhaseRandom.TargetColumnsDomain, piT);
         }
 
-        return new PhasePermutations(piS, piT);
+        return (piS, piT);
     }
 
     internal static PhasePermutations ResolvePermutations(RouterOptions options, int rows, int columns)

@@ -25,9 +25,30 @@ internal sealed class PhaseLayout
     /// are only allowed for a whole routing.
     /// </summary>
     public PhaseLayout(int rows, int firstRow, int[] shardDegrees, long degreesBefore, int[] targetDegrees, int[] piS,
-        int[] shardPiT, int[]? rhoS, int[]? rhoT, LayoutWorkspace? workspace = null)
+        int[] shardPiT, int[]? rhoS, int[]? rhoT, LayoutWorkspace? workspace = null) =>
+        Reset(rows, firstRow, shardDegrees, degreesBefore, targetDegrees, piS, shardPiT, rhoS, rhoT, workspace ?? new LayoutWorkspace(), arcTables: true);
+
+    /// <summary>
+    /// Points this layout at a new whole routing (a workspace keeps one layout object and resets it each call, so the
+    /// call allocates no layout). Without <paramref name="arcTables"/> only what the candidate sweep reads is built:
+    /// the phases, the totals and the target at each ring position.
+    /// </summary>
+    public void Reset(int[] sourceDegrees, int[] targetDegrees, int[] piS, int[] piT, int[]? rhoS, int[]? rhoT,
+        LayoutWorkspace workspace, bool arcTables) =>
+        Reset(sourceDegrees.Length, 0, sourceDegrees, 0, targetDegrees, piS, piT, rhoS, rhoT, workspace, arcTables);
+
+    /// <summary>A layout for <see cref="Reset(int[], int[], int[], int[], int[], int[], LayoutWorkspace, bool)"/> to fill.</summary>
+    public PhaseLayout()
     {
-        LayoutWorkspace w = workspace ?? new LayoutWorkspace();
+        SourceDegrees = TargetDegrees = PiS = PiT = PhiS = PhiT = DealtTargets = AllTargets = TargetAt = [];
+        LineStart = [];
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(SourceDegrees), nameof(TargetDegrees), nameof(PiS), nameof(PiT), nameof(PhiS),
+        nameof(PhiT), nameof(DealtTargets), nameof(AllTargets), nameof(TargetAt), nameof(LineStart))]
+    private void Reset(int rows, int firstRow, int[] shardDegrees, long degreesBefore, int[] targetDegrees, int[] piS,
+        int[] shardPiT, int[]? rhoS, int[]? rhoT, LayoutWorkspace w, bool arcTables)
+    {
         R = rows;
         C = targetDegrees.Length;
         FirstRow = firstRow;
@@ -59,14 +80,19 @@ internal sealed class PhaseLayout
         }
 
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
-        LineStart = LayoutWorkspace.Take(ref w.LineStart, C + 1);
-        LineStart[0] = 0;
-        int phi = 0; // LineStart[m] mod R, kept by one subtraction per step since t_j ≤ R (no 64-bit division)
+        LineStart = arcTables ? LayoutWorkspace.Take(ref w.LineStart, C + 1) : [];
+        long line = 0;
+        int phi = 0; // line mod R, kept by one subtraction per step since t_j ≤ R (no 64-bit division)
         for (int m = 0; m < C; m++)
         {
             int j = DealtTargets[m];
             int t = targetDegrees[j];
-            LineStart[m + 1] = LineStart[m] + t;
+            if (arcTables)
+            {
+                LineStart[m] = line;
+            }
+
+            line += t;
             PhiT[j] = phi;
             phi += t;
             if (phi >= R)
@@ -75,13 +101,40 @@ internal sealed class PhaseLayout
             }
         }
 
-        TotalTargetDegree = LineStart[C];
+        if (arcTables)
+        {
+            LineStart[C] = line;
+        }
+
+        TotalTargetDegree = line;
         TargetsAllFull = !targetDegrees.AsSpan().ContainsAnyExcept(R);
         MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (TotalTargetDegree + R - 1) / R);
 
         // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
         // A target ring of at most 65535 sources fits φT and t in 16 bits: twice the lanes per compare.
         TargetAt = LayoutWorkspace.Take(ref w.TargetAt, 2 * C);
+        PhiTAt16 = DegreeTAt16 = null;
+        PhiTAt = DegreeTAt = null;
+        if (!arcTables)
+        {
+            // The sweep walks the C-ring in order: give it each position's target arc in position order.
+            int[] phiAt = LayoutWorkspace.Take(ref w.PhiTAt, C);
+            int[] degreeAt = LayoutWorkspace.Take(ref w.DegreeTAt, C);
+            for (int j = 0; j < C; j++)
+            {
+                int p = PiS[j];
+                TargetAt[p] = j;
+                phiAt[p] = PhiT[j];
+                degreeAt[p] = targetDegrees[j];
+            }
+
+            PhiTByPosition = phiAt;
+            DegreeTByPosition = degreeAt;
+            return;
+        }
+
+        PhiTByPosition = DegreeTByPosition = [];
+
         if (R <= ushort.MaxValue)
         {
             PhiTAt16 = LayoutWorkspace.Take(ref w.PhiTAt16, 2 * C);
@@ -111,44 +164,44 @@ internal sealed class PhaseLayout
     }
 
     /// <summary>R, the number of sources of the whole routing (the length of the target ring).</summary>
-    public int R { get; }
+    public int R { get; private set; }
 
     /// <summary>The first source of this layout's shard (0 for a whole routing).</summary>
-    public int FirstRow { get; }
+    public int FirstRow { get; private set; }
 
     /// <summary>The number of sources in this layout's shard (R for a whole routing); rows are indexed from 0.</summary>
-    public int Rows { get; }
+    public int Rows { get; private set; }
 
     /// <summary>C, the number of targets.</summary>
-    public int C { get; }
+    public int C { get; private set; }
 
-    public int[] SourceDegrees { get; }
+    public int[] SourceDegrees { get; private set; }
 
-    public int[] TargetDegrees { get; }
+    public int[] TargetDegrees { get; private set; }
 
     /// <summary>πS: position of target j on the C-ring.</summary>
-    public int[] PiS { get; }
+    public int[] PiS { get; private set; }
 
     /// <summary>πT: position of source FirstRow + r on the R-ring, at index r.</summary>
-    public int[] PiT { get; }
+    public int[] PiT { get; private set; }
 
     /// <summary>φS: start of source FirstRow + r's arc on the C-ring, at index r.</summary>
-    public int[] PhiS { get; }
+    public int[] PhiS { get; private set; }
 
     /// <summary>φT_j: start of target j's arc on the R-ring.</summary>
-    public int[] PhiT { get; }
+    public int[] PhiT { get; private set; }
 
     /// <summary>ρT: targets in the order their arcs are dealt.</summary>
-    public int[] DealtTargets { get; }
+    public int[] DealtTargets { get; private set; }
 
     /// <summary>Whether ρT is the identity, so that line owners come out in ascending target order.</summary>
-    public bool TargetsDealtInOrder { get; }
+    public bool TargetsDealtInOrder { get; private set; }
 
     /// <summary>Prefix sums of target degrees in dealing order (length C + 1).</summary>
-    public long[] LineStart { get; }
+    public long[] LineStart { get; private set; }
 
     /// <summary>Whether every target accepts every source (t_j = R for all j): the target-side test always holds.</summary>
-    public bool TargetsAllFull { get; }
+    public bool TargetsAllFull { get; private set; }
 
     /// <summary>
     /// Whether Cand_i is all of <c>[0, C)</c>: a full source row (s_i = C) meets targets that accept everyone.
@@ -156,31 +209,37 @@ internal sealed class PhaseLayout
     public bool IsComplete(int row) => TargetsAllFull && SourceDegrees[row] == C && C > 0;
 
     /// <summary>The targets 0, 1, …, C − 1: the candidate list of a complete row.</summary>
-    public int[] AllTargets { get; }
+    public int[] AllTargets { get; private set; }
 
     /// <summary>Σt.</summary>
-    public long TotalTargetDegree { get; }
+    public long TotalTargetDegree { get; private set; }
 
     /// <summary>
     /// An upper bound on |Cand_i|: a source's place on the R-ring lies in at most ⌈Σt/R⌉ target arcs, because the
     /// arcs tile the ring and none is longer than R.
     /// </summary>
-    public int MaxCandidates { get; }
+    public int MaxCandidates { get; private set; }
 
     /// <summary>Target at each position of the doubled C-ring.</summary>
-    public int[] TargetAt { get; }
+    public int[] TargetAt { get; private set; }
 
     /// <summary>φT of the target at each position of the doubled C-ring.</summary>
-    public int[]? PhiTAt { get; }
+    public int[]? PhiTAt { get; private set; }
 
     /// <summary><see cref="PhiTAt"/> in 16 bits, instead of it, when R ≤ 65535.</summary>
-    public ushort[]? PhiTAt16 { get; }
+    public ushort[]? PhiTAt16 { get; private set; }
 
     /// <summary><see cref="DegreeTAt"/> in 16 bits, instead of it, when R ≤ 65535.</summary>
-    public ushort[]? DegreeTAt16 { get; }
+    public ushort[]? DegreeTAt16 { get; private set; }
+
+    /// <summary>φT of the target at each position of the C-ring (C entries), built instead of the arc tables for the sweep.</summary>
+    public int[] PhiTByPosition { get; private set; } = [];
+
+    /// <summary>t of the target at each position of the C-ring (C entries), built instead of the arc tables for the sweep.</summary>
+    public int[] DegreeTByPosition { get; private set; } = [];
 
     /// <summary>t of the target at each position of the doubled C-ring.</summary>
-    public int[]? DegreeTAt { get; }
+    public int[]? DegreeTAt { get; private set; }
 
     /// <summary>0, 1, …, n − 1; a workspace's copy is written once and never changed.</summary>
     private static int[] Identity(int n, LayoutWorkspace workspace)

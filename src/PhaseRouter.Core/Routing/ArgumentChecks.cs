@@ -75,10 +75,14 @@ internal static class ArgumentChecks
             throw new ArgumentException($"SourceLimits must hold R = {rows} values; got {limits.Length}.", name);
         }
 
-        int bad = Array.FindIndex(limits, l => (uint)l > (uint)k);
-        if (bad >= 0)
+        // A loop, not Array.FindIndex with a lambda: the lambda's closure over k would be allocated on every call,
+        // limits or not, and the compact steady state allocates nothing.
+        for (int bad = 0; bad < limits.Length; bad++)
         {
-            throw new ArgumentOutOfRangeException(name, limits[bad], $"SourceLimits[{bad}] must be in [0, k = {k}].");
+            if ((uint)limits[bad] > (uint)k)
+            {
+                throw new ArgumentOutOfRangeException(name, limits[bad], $"SourceLimits[{bad}] must be in [0, k = {k}].");
+            }
         }
 
         return limits;

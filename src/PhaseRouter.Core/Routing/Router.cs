@@ -357,7 +357,7 @@ public static class Router
         if (!Enum.IsDefined(options.Kernel))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Kernel,
-                $"Kernel = {(int)options.Kernel} is not a RouterKernel value (Auto, ArcScan or BitParallel).");
+                $"Kernel = {(int)options.Kernel} is not a RouterKernel value (Auto, ArcScan, BitParallel or Sweep).");
         }
 
         if (!Enum.IsDefined(options.PermutationMethod))

@@ -20,7 +20,7 @@ public class DeterminismTests
     [MemberData(nameof(Golden))]
     public void GoldenHashes_PinTheRoutes(string name, string expected)
     {
-        foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel })
+        foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel, RouterKernel.Sweep, RouterKernel.Auto })
         {
             foreach (int threads in new[] { 1, 2, -1 })
             {

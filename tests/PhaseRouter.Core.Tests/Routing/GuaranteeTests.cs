@@ -109,7 +109,7 @@ public class GuaranteeTests
                     var reference = ReferenceRouter.FromDegrees(s, t);
                     reference.BuildCandidates(9, false);
                     int[] expected = reference.Select(k, 9);
-                    foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel })
+                    foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel, RouterKernel.Sweep, RouterKernel.Auto })
                     {
                         RoutingResult result = Router.RouteDegrees(s, t, k, new RouterOptions { Seed = 9, Kernel = kernel });
                         Assert.Equal(expected, result.ToArray());

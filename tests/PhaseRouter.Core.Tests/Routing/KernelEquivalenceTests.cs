@@ -6,7 +6,7 @@ namespace PhaseRouter.Core.Tests.Routing;
 /// <summary>Both kernels against the step-by-step reference of SPEC §1, on random shapes and degrees.</summary>
 public class KernelEquivalenceTests
 {
-    public static TheoryData<RouterKernel> Kernels => new() { RouterKernel.ArcScan, RouterKernel.BitParallel };
+    public static TheoryData<RouterKernel> Kernels => new() { RouterKernel.ArcScan, RouterKernel.BitParallel, RouterKernel.Sweep };
 
     [Property(MaxTest = 150)]
     public bool Candidates_EqualReference(int seed, bool permuteRows)
@@ -14,7 +14,7 @@ public class KernelEquivalenceTests
         var p = Problem.Random(seed);
         var reference = p.Reference();
         reference.BuildCandidates(p.Seed, permuteRows);
-        foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel })
+        foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel, RouterKernel.Sweep, RouterKernel.Auto })
         {
             BitMatrix cand = Router.Candidates(p.SourceMatrix, p.TargetMatrix,
                 new RouterOptions { Seed = p.Seed, PermuteRows = permuteRows, Kernel = kernel });
@@ -129,7 +129,7 @@ public class KernelEquivalenceTests
 
     private static bool AllEntryPointsGive(int[] expected, Problem p, RouterOptions options)
     {
-        foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel })
+        foreach (RouterKernel kernel in new[] { RouterKernel.ArcScan, RouterKernel.BitParallel, RouterKernel.Sweep, RouterKernel.Auto })
         {
             var o = options with { Kernel = kernel };
             if (!Router.Route(p.SourceMatrix, p.TargetMatrix, p.K, o).Routes.SequenceEqual(expected)
