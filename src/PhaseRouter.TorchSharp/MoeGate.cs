@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PhaseRouter.Gating;
@@ -35,7 +36,12 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
     /// <summary>The name of the int64 buffer that holds <see cref="Step"/> in the state dict.</summary>
     public const string StepBufferName = "step";
 
+    /// <summary>The name of the float32 <c>[E]</c> buffer that holds the loss-free balancing bias (see <see cref="MoeGateOptions.LossFreeBalancing"/>).</summary>
+    public const string BalanceBiasBufferName = "balance_bias";
+
     private readonly Lock _stepLock = new();
+    private readonly Lock _biasLock = new();
+    private bool _balanceBias;
     private GateWorkspace? _spareWorkspace;
     private int _maxDegreeOfParallelism = -1;
 
@@ -111,10 +117,34 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         }
     }
 
+    /// <summary>Whether this gate balances with a loss-free bias (registered by the gate when its options ask for it).</summary>
+    public bool HasBalanceBias => _balanceBias;
+
+    /// <summary>
+    /// A managed copy of the loss-free balancing bias (length E), or an empty array when the gate has none. The bias
+    /// lives in the buffer <see cref="BalanceBiasBufferName"/>: load a state dict to restore it.
+    /// </summary>
+    public float[] GetBalanceBias()
+    {
+        if (!_balanceBias)
+        {
+            return [];
+        }
+
+        lock (_biasLock)
+        {
+            using var host = BalanceBiasBuffer.detach().to(ScalarType.Float32, CPU).contiguous();
+            return host.data<float>().ToArray();
+        }
+    }
+
     /// <summary>The parameter whose dtype the input must have, or <see langword="null"/> for a gate without parameters.</summary>
     protected virtual Tensor? DtypeReference => null;
 
     private Tensor StepBuffer => get_buffer(StepBufferName) ?? throw new InvalidOperationException("The gate's step buffer is missing.");
+
+    private Tensor BalanceBiasBuffer =>
+        get_buffer(BalanceBiasBufferName) ?? throw new InvalidOperationException("The gate's balance bias buffer is missing.");
 
     /// <summary>Routes a batch of tokens.</summary>
     /// <param name="x"><c>[tokens, modelDim]</c> or <c>[batch, seq, modelDim]</c>, floating point, of the gate's dtype.</param>
@@ -192,7 +222,8 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         ArgumentNullException.ThrowIfNull(probabilities);
         int tokens = workspace.Tokens;
         var device = probabilities.device;
-        var expertIndices = Int64Tensor(workspace.Routes, [tokens, K], device);
+        // The plan is as wide as the routed batch: k slots, or E for expert choice.
+        var expertIndices = Int64Tensor(workspace.Routes, [tokens, workspace.K], device);
         // Explicit scalars, disposed after the calls that read them (see ScalarSafeAdam for why not implicit ones).
         using var noExpert = 0.ToScalar();
         using var zeroWeight = 0.0.ToScalar();
@@ -205,6 +236,83 @@ public abstract class MoeGate : nn.Module<Tensor, RoutingPlan>
         var aux = auxLoss ?? zeros(Array.Empty<long>(), probabilities.dtype, device);
         return new RoutingPlan(workspace, expertIndices, combine, expertLoads, expertDemand, offsets, dispatchTokens, dispatchSlots, aux,
             routerMilliseconds, seed);
+    }
+
+    /// <summary>
+    /// Registers the loss-free balancing bias buffer (<see cref="BalanceBiasBufferName"/>, float32 zeros <c>[E]</c>) when
+    /// <see cref="MoeGateOptions.LossFreeBalancing"/> is on; gates that support it call this from their constructor,
+    /// before <c>RegisterComponents()</c>.
+    /// </summary>
+    protected void RegisterBalanceBias()
+    {
+        if (Options.LossFreeBalancing && !_balanceBias)
+        {
+            register_buffer(BalanceBiasBufferName, zeros(Experts, ScalarType.Float32));
+            _balanceBias = true;
+        }
+    }
+
+    /// <summary>
+    /// The scores to select with: <paramref name="scores"/> itself without a balance bias, else
+    /// <c>scores + bias</c> (Core's <see cref="GateRouting.AddBias"/>) in an array rented from the shared pool, which
+    /// the caller returns with <see cref="ReturnSelectionScores"/>.
+    /// </summary>
+    /// <param name="scores">The row-major <c>[tokens, E]</c> logits.</param>
+    /// <param name="rented">The rented array, or <see langword="null"/> when none was needed.</param>
+    protected ReadOnlySpan<float> SelectionScores(ReadOnlySpan<float> scores, out float[]? rented)
+    {
+        rented = null;
+        if (!_balanceBias)
+        {
+            return scores;
+        }
+
+        float[] bias = GetBalanceBias();
+        rented = ArrayPool<float>.Shared.Rent(Math.Max(1, scores.Length));
+        Span<float> biased = rented.AsSpan(0, scores.Length);
+        GateRouting.AddBias(scores, bias, biased);
+        return biased;
+    }
+
+    /// <summary>Gives back an array from <see cref="SelectionScores"/>.</summary>
+    /// <param name="rented">The array, or <see langword="null"/>.</param>
+    protected static void ReturnSelectionScores(float[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// In training mode, one loss-free bias update from this batch: <c>b_e += u · sign(mean − load_e)</c> (Core's
+    /// <see cref="GateRouting.UpdateBalanceBias"/>) with the counts of the biased top-k choices before capacity
+    /// (<see cref="GateWorkspace.Demand"/>), written into the buffer under no_grad. With one forward per optimiser
+    /// step this is DeepSeek-V3's update after each step. Does nothing in eval mode or without a bias.
+    /// </summary>
+    /// <param name="workspace">The batch routed with <see cref="SelectionScores"/>.</param>
+    protected void UpdateBalanceBias(GateWorkspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!_balanceBias || !training || workspace.Tokens == 0)
+        {
+            return;
+        }
+
+        lock (_biasLock)
+        {
+            Tensor buffer = BalanceBiasBuffer;
+            float[] bias;
+            using (var host = buffer.detach().to(ScalarType.Float32, CPU).contiguous())
+            {
+                bias = host.data<float>().ToArray();
+            }
+
+            GateRouting.UpdateBalanceBias(bias, workspace.Demand, (float)Options.BiasUpdateRate);
+            using var noGrad = no_grad();
+            using var updated = tensor(bias, [Experts], ScalarType.Float32, CPU);
+            buffer.copy_(updated);
+        }
     }
 
     /// <summary>Times Core's routing of one batch (see <see cref="RoutingPlan.RouterMilliseconds"/>).</summary>

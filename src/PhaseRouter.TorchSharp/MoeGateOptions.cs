@@ -37,6 +37,19 @@ public sealed record MoeGateOptions
     /// <summary>The routing policy of <see cref="PhaseRouterGate"/>. Default <see cref="GatePolicy.Spill"/>.</summary>
     public GatePolicy Policy { get; init; } = GatePolicy.Spill;
 
+    /// <summary>
+    /// Auxiliary-loss-free bias balancing (DeepSeek-V3) for <see cref="PhaseRouterGate"/> (the "phase-bias" gate with
+    /// <see cref="GatePolicy.Spill"/>) and <see cref="TopKSoftmaxGate"/> (the "lossfree" gate): a per-expert bias,
+    /// kept in the buffer <see cref="MoeGate.BalanceBiasBufferName"/> (saved with the state dict), is added to the logits
+    /// for selection only (the combine weights stay the unbiased softmax probabilities) and updated after each training
+    /// batch by <c>b_e += u · sign(mean load − load_e)</c> with u = <see cref="BiasUpdateRate"/>. Default off; ignored by
+    /// the other gates.
+    /// </summary>
+    public bool LossFreeBalancing { get; init; }
+
+    /// <summary>u, the step of the loss-free bias update (finite, ≥ 0). Default 1e-3, DeepSeek-V3's. Used only with <see cref="LossFreeBalancing"/>.</summary>
+    public double BiasUpdateRate { get; init; } = 1e-3;
+
     /// <summary>Base seed: the batch seed is <c>BaseSeed + step</c> in training and <c>BaseSeed</c> at inference. 0 is an ordinary seed.</summary>
     public ulong BaseSeed { get; init; }
 
@@ -96,6 +109,11 @@ public sealed record MoeGateOptions
         if (!(CapacityFactor > 0) || double.IsInfinity(CapacityFactor))
         {
             throw new ArgumentOutOfRangeException(nameof(CapacityFactor), CapacityFactor, "CapacityFactor must be a finite number greater than 0.");
+        }
+
+        if (!double.IsFinite(BiasUpdateRate) || BiasUpdateRate < 0 || BiasUpdateRate > float.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BiasUpdateRate), BiasUpdateRate, "BiasUpdateRate must be a finite number, at least 0.");
         }
 
         if (!Enum.IsDefined(Policy))

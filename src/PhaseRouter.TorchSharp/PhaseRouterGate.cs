@@ -10,7 +10,10 @@ namespace PhaseRouter.TorchSharp;
 /// <see cref="GateRouting"/>. No expert ever receives more than <see cref="RoutingPlan.Capacity"/> tokens; the combine
 /// weights are the softmax probabilities of the chosen experts. Routing is reproducible: seed <c>BaseSeed + step</c>
 /// in training, <c>BaseSeed</c> at inference. The plan's <see cref="RoutingPlan.ExpertDemand"/> counts each token's
-/// top-k experts by logit under every policy.
+/// top-k experts by logit under every policy. With <see cref="MoeGateOptions.LossFreeBalancing"/> (the "phase-bias"
+/// gate) the policy selects with the logits plus the gate's per-expert balance bias, the combine weights stay the
+/// unbiased probabilities, the demand counts the biased top-k, and each training batch updates the bias (see
+/// <see cref="MoeGate.UpdateBalanceBias"/>).
 /// </summary>
 /// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
 public sealed class PhaseRouterGate : MoeGate
@@ -26,6 +29,7 @@ public sealed class PhaseRouterGate : MoeGate
     {
         linear = nn.Linear(modelDim, options.Experts, hasBias: false);
         _acceptance = Options.AcceptanceDegrees is { } degrees ? [.. degrees] : [];
+        RegisterBalanceBias();
         RegisterComponents();
     }
 
@@ -41,7 +45,7 @@ public sealed class PhaseRouterGate : MoeGate
         var logits = linear.call(tokens);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
-        ReadOnlySpan<float> scores = ScoresOf(logits, out Tensor host);
+        ReadOnlySpan<float> scores = SelectionScores(ScoresOf(logits, out Tensor host), out float[]? rented);
         switch (Options.Policy)
         {
             case GatePolicy.Spill:
@@ -60,6 +64,8 @@ public sealed class PhaseRouterGate : MoeGate
 
         double milliseconds = ElapsedMilliseconds(start);
         GC.KeepAlive(host); // the span viewed its memory until here
+        ReturnSelectionScores(rented);
+        UpdateBalanceBias(workspace);
         return CreatePlan(workspace, probabilities, null, milliseconds, seed);
     }
 }

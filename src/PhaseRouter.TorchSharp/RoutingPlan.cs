@@ -44,6 +44,7 @@ public sealed class RoutingPlan : IDisposable
         K = routed.K;
         Capacity = routed.Capacity;
         DroppedSlots = routed.DroppedSlots;
+        TokensWithoutExpert = routed.TokensWithoutExpert;
         ExpertIndices = expertIndices;
         CombineWeights = combineWeights;
         ExpertLoads = expertLoads;
@@ -59,7 +60,7 @@ public sealed class RoutingPlan : IDisposable
     /// <summary>Number of tokens in the batch (a <c>[batch, seq, d]</c> input counts <c>batch · seq</c>).</summary>
     public int Tokens { get; }
 
-    /// <summary>k, the slots per token.</summary>
+    /// <summary>The slots per token of this plan: the gate's k, or E for <see cref="ExpertChoiceGate"/> (a token may get every expert).</summary>
     public int K { get; }
 
     /// <summary>E, the number of experts.</summary>
@@ -112,6 +113,12 @@ public sealed class RoutingPlan : IDisposable
 
     /// <summary>Slots left empty: <c>tokens · k −</c> routed slots.</summary>
     public int DroppedSlots { get; }
+
+    /// <summary>
+    /// Tokens that got no expert at all (every slot -1); the output of <see cref="MoeLayer"/> is zero for them. The
+    /// figure to watch for <see cref="ExpertChoiceGate"/>, whose plan is E wide and whose empty slots are not drops.
+    /// </summary>
+    public int TokensWithoutExpert { get; }
 
     /// <summary>
     /// The packed S the batch was routed with under <see cref="GatePolicy.Packed"/> (tokens × E: each token's top-m

@@ -13,7 +13,11 @@ namespace PhaseRouter.TorchSharp;
 /// <c>E · Σ_e f_e · P_e</c> as <see cref="RoutingPlan.AuxLoss"/>, where <c>f_e</c> is the share of the
 /// <c>tokens · k</c> top-k choices (before capacity) naming expert e and <c>P_e</c> the mean probability of e
 /// (1 at perfect balance; scale it by a small coefficient such as 0.01 when adding it to the loss). Those top-k
-/// choices are also the plan's <see cref="RoutingPlan.ExpertDemand"/>.
+/// choices are also the plan's <see cref="RoutingPlan.ExpertDemand"/>. With <see cref="MoeGateOptions.LossFreeBalancing"/>
+/// (the "lossfree" gate, DeepSeek-V3's auxiliary-loss-free balancing) the top-k is taken over the logits plus the
+/// gate's per-expert balance bias (the combine weights stay the unbiased probabilities), each training batch updates
+/// the bias (see <see cref="MoeGate.UpdateBalanceBias"/>), capacity still drops overflow (a capacity factor of
+/// <c>E / k</c> or more gives DeepSeek's uncapped routing), and the auxiliary loss is zero.
 /// </summary>
 /// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
 public sealed class TopKSoftmaxGate : MoeGate
@@ -34,6 +38,7 @@ public sealed class TopKSoftmaxGate : MoeGate
 
         JitterNoise = jitterNoise;
         linear = nn.Linear(modelDim, options.Experts, hasBias: false);
+        RegisterBalanceBias();
         RegisterComponents();
     }
 
@@ -60,9 +65,17 @@ public sealed class TopKSoftmaxGate : MoeGate
         var logits = linear.call(input);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
-        GateRouting.SlotMajorDrop(ScoresOf(logits, out Tensor host), Experts, K, capacity, workspace);
+        ReadOnlySpan<float> scores = SelectionScores(ScoresOf(logits, out Tensor host), out float[]? rented);
+        GateRouting.SlotMajorDrop(scores, Experts, K, capacity, workspace);
         double milliseconds = ElapsedMilliseconds(start);
         GC.KeepAlive(host); // the span viewed its memory until here
+        ReturnSelectionScores(rented);
+        UpdateBalanceBias(workspace);
+        if (HasBalanceBias)
+        {
+            // Loss-free: the bias does the balancing, so the plan carries no auxiliary loss.
+            return CreatePlan(workspace, probabilities, null, milliseconds, seed);
+        }
 
         int count = workspace.Tokens;
         ReadOnlySpan<int> demand = workspace.Demand;

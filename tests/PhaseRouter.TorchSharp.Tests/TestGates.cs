@@ -58,6 +58,8 @@ internal static class TestGates
     public static Linear? ProjectionOf(MoeGate gate) => gate switch
     {
         PhaseRouterGate p => p.Projection,
+        ExpertChoiceGate c => c.Projection,
+        BalancedAssignmentGate b => b.Projection,
         TopKSoftmaxGate s => s.Projection,
         _ => null,
     };

@@ -28,6 +28,8 @@ public sealed class GateWorkspace
     internal float[] Scores = [];
     internal int[] Candidates = [];
     internal int[] OperatorRoutes = [];
+    internal ulong[] ColumnKeys = [];
+    internal BalancedAssignment? Balanced;
 
     /// <summary>Threads the operator passes (Spill's overflow, Menu, Oblivious) may use: -1 (the default) for every core, else at least 1. Routes never depend on it.</summary>
     public int MaxDegreeOfParallelism
@@ -76,6 +78,22 @@ public sealed class GateWorkspace
 
     /// <summary>Routed slots: <c>tokens · k − DroppedSlots</c>.</summary>
     public int RoutedSlots => Tokens * K - DroppedSlots;
+
+    /// <summary>Tokens of the last batch that got no expert at all (their every slot is -1); counted on each read.</summary>
+    public int TokensWithoutExpert
+    {
+        get
+        {
+            int count = 0;
+            ReadOnlySpan<int> routes = Routes;
+            for (int t = 0; t < Tokens; t++)
+            {
+                count += routes[t * K] < 0 ? 1 : 0; // filled slots come first
+            }
+
+            return count;
+        }
+    }
 
     private bool HasChoices { get; set; }
 
