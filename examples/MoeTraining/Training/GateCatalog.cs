@@ -15,7 +15,18 @@ public static class GateCatalog
         {
             IsPhase = true,
         },
+        new("phase-bias", "Phase Router spill gate selecting with a loss-free balancing bias (DeepSeek-V3's update, u = 1e-3)",
+            (d, o, s) => new PhaseRouterGate(d, o with { Policy = GatePolicy.Spill, LossFreeBalancing = true }) { MaxDegreeOfParallelism = s.Threads })
+        {
+            IsPhase = true,
+            FixedPolicy = GatePolicy.Spill,
+        },
         new("softmax", "softmax top-k, overflow dropped, Switch auxiliary loss", (d, o, _) => new TopKSoftmaxGate(d, o)) { UsesAuxLoss = true },
+        new("lossfree", "softmax top-k selecting with DeepSeek-V3's loss-free balancing bias (u = 1e-3), overflow dropped, no auxiliary loss",
+            (d, o, _) => new TopKSoftmaxGate(d, o with { LossFreeBalancing = true })),
+        new("expert-choice", "expert choice: each expert takes its top-C tokens by probability", (d, o, _) => new ExpertChoiceGate(d, o)),
+        new("balanced", "balanced assignment (BASE layers): the exact max-total-logit assignment under capacity per batch",
+            (d, o, _) => new BalancedAssignmentGate(d, o)),
         new("hash", "hash of the token position", (d, o, _) => new HashGate(d, o)),
         .. Enum.GetValues<GatePolicy>().Select(PhaseWithPolicy),
     ];

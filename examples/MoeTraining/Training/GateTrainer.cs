@@ -213,7 +213,8 @@ public static class GateTrainer
     [
         .. model.MoeLayers.Select((layer, i) => BlockRouting.From(
             model.MoeBlocks[i],
-            layer.LastPlan ?? throw new InvalidOperationException("A mixture-of-experts layer produced no routing plan."))),
+            layer.LastPlan ?? throw new InvalidOperationException("A mixture-of-experts layer produced no routing plan."),
+            layer.Gate.K)),
     ];
 
     private static double Rate(long part, long whole) => whole == 0 ? 0 : (double)part / whole;

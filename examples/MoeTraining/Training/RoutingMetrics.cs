@@ -62,22 +62,26 @@ public static class RoutingMetrics
         return spilled;
     }
 
-    /// <summary>Tokens none of whose <paramref name="k"/> slots holds an expert.</summary>
-    public static int TokensWithoutExpert(ReadOnlySpan<int> routes, int k)
+    /// <summary>
+    /// Slots short of <paramref name="k"/>: Σ over tokens of <c>max(0, k − experts the token got)</c>, for routes
+    /// <paramref name="width"/> slots wide per token (k, or E for expert choice).
+    /// </summary>
+    public static int ShortSlots(ReadOnlySpan<int> routes, int width, int k)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        int none = 0;
-        for (int start = 0; start + k <= routes.Length; start += k)
+        int shortfall = 0;
+        for (int start = 0; start + width <= routes.Length; start += width)
         {
-            bool any = false;
-            foreach (int expert in routes.Slice(start, k))
+            int got = 0;
+            foreach (int expert in routes.Slice(start, width))
             {
-                any |= expert >= 0;
+                got += expert >= 0 ? 1 : 0;
             }
 
-            none += any ? 0 : 1;
+            shortfall += Math.Max(0, k - got);
         }
 
-        return none;
+        return shortfall;
     }
 }

@@ -28,11 +28,16 @@ public sealed class RoutingMetricsTests
     }
 
     [Fact]
-    public void TokensWithoutExpert_AreThoseWithEverySlotEmpty()
+    public void ShortSlots_AreEachTokensShortfallBelowK()
     {
+        // k-wide rows (k = 2): the empty slots.
         int[] routes = [1, -1, -1, -1, -1, 3, -1, -1];
-        Assert.Equal(2, RoutingMetrics.TokensWithoutExpert(routes, 2));
-        Assert.Equal(6, RoutingMetrics.TokensWithoutExpert(routes, 1));
+        Assert.Equal(6, RoutingMetrics.ShortSlots(routes, width: 2, k: 2));
+        // E-wide rows of expert choice (E = 4, k = 2): token 0 has 3 experts, token 1 none; the extra expert of token 0
+        // does not make up for token 1.
+        int[] expertChoice = [0, 1, 3, -1, -1, -1, -1, -1];
+        Assert.Equal(2, RoutingMetrics.ShortSlots(expertChoice, width: 4, k: 2));
+        Assert.Equal(1, RoutingMetrics.ShortSlots(expertChoice, width: 4, k: 1));
     }
 
     [Fact]

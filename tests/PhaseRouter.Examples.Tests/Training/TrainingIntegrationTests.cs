@@ -45,8 +45,17 @@ public sealed class TrainingIntegrationTests
             Assert.All(s.Blocks, b =>
             {
                 Assert.True(b.Loads.Max() <= b.Capacity, $"{run.Gate} step {s.Step} block {b.Block}: load {b.Loads.Max()} > capacity {b.Capacity}");
-                Assert.Equal(b.Slots - b.DroppedSlots, b.Loads.Sum());
                 Assert.Equal(b.Slots, b.Demand.Sum());
+                if (run.Gate == "expert-choice")
+                {
+                    // Each expert takes exactly its capacity; a token may get none or several.
+                    Assert.All(b.Loads, l => Assert.Equal(b.Capacity, l));
+                }
+                else
+                {
+                    Assert.Equal(b.Slots - b.DroppedSlots, b.Loads.Sum());
+                }
+
                 if (run.Gate is "softmax" or "hash")
                 {
                     // Top-1 with dropping: each expert keeps its demand up to capacity, nothing is placed elsewhere.
@@ -89,16 +98,18 @@ public sealed class TrainingIntegrationTests
     }
 
     [Fact]
-    public void Synthetic_VMoeLayout_AllGatesLearnWithinCapacityAndPlanCapacity()
+    public void Synthetic_VMoeLayout_EveryGateLearnsWithinCapacityAndPlansCapacity()
     {
-        // The default layout at tiny width: 4 blocks, MoE in blocks 2 and 4.
-        var settings = Tiny("phase", "softmax", "hash") with { Depth = 4, MoeEvery = 2 };
-        var data = SyntheticMixtureTask.Generate(new SyntheticMixtureOptions(TrainSamples: 64 * 40, TestSamples: 256));
+        // The default layout at tiny width: 4 blocks, MoE in blocks 2 and 4; every gate of --gate all.
+        string[] gates = [.. GateCatalog.All.Select(g => g.Name)];
+        var settings = Tiny(gates) with { Depth = 4, MoeEvery = 2 };
+        var data = SyntheticMixtureTask.Generate(new SyntheticMixtureOptions(TrainSamples: 64 * 30, TestSamples: 256));
 
         var summary = ExperimentRunner.Run(settings, data, new RecordingObserver());
 
         Assert.Equal("synthetic", summary.Dataset);
-        Assert.Equal(["phase", "softmax", "hash"], summary.Runs.Select(r => r.Gate));
+        Assert.Equal(gates, summary.Runs.Select(r => r.Gate));
+        Assert.Equal(["phase", "phase-bias", "softmax", "lossfree", "expert-choice", "balanced", "hash"], gates);
         foreach (var run in summary.Runs)
         {
             AssertLearnsWithinCapacityInEveryBlock(run, moeBlocks: 2);
@@ -107,13 +118,23 @@ public sealed class TrainingIntegrationTests
 
         var plan = summary.CapacityPlan;
         Assert.Equal(64 * 16, plan.SlotsPerStep);
-        Assert.Equal(3, plan.Gates.Count);
+        Assert.Equal(gates.Length, plan.Gates.Count);
         Assert.Equal(2, plan.SoftmaxRequirements.Count);
         Assert.True(plan.SoftmaxRequirements[0].CapacityFactor >= plan.SoftmaxRequirements[1].CapacityFactor);
         Assert.NotNull(plan.PhaseHeadroom);
         Assert.True(plan.PhaseHeadroom.MaxLoad <= plan.PhaseHeadroom.Capacity);
         Assert.Equal(plan.SoftmaxRequirements, plan.Gates.Single(g => g.Gate == "softmax").DemandRequirements);
-        Assert.Equal(["phase", "softmax", "hash"], summary.Gates.Select(g => g.Gate));
+        Assert.Equal(gates, summary.Gates.Select(g => g.Gate));
+        var byGate = summary.Runs.ToDictionary(r => r.Gate);
+        // Gates that drop nothing at capacity factor 1 with k = 1.
+        foreach (var gate in new[] { "phase", "phase-bias", "balanced" })
+        {
+            Assert.Equal(0, byGate[gate].TrainDroppedSlotRate);
+            Assert.Equal(0, byGate[gate].TrainNoExpertRate);
+        }
+
+        Assert.Equal(0, byGate["expert-choice"].MaxVioBatch);
+        Assert.True(byGate["expert-choice"].TrainNoExpertRate > 0, "expert choice left no token without an expert");
     }
 
     [Fact]
