@@ -105,7 +105,9 @@ public sealed class MoeTrainingCommand
 
     private readonly Option<int?> _trainPerEpoch = new("--train-per-epoch")
     {
-        Description = "Training images per epoch, the first of each epoch's own shuffle (default: the whole training set).",
+        Description = "Training images per epoch, the first of each epoch's own shuffle (a different subset each epoch); " +
+            "60000 or more = the whole Fashion-MNIST training set.",
+        DefaultValueFactory = _ => ExperimentSettings.DefaultTrainPerEpoch,
     };
 
     private readonly Option<int> _depth = new("--depth")

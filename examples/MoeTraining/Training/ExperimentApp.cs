@@ -68,6 +68,13 @@ public static class ExperimentApp
         }
 
         console.WriteLine($"Dataset: {data.Name} — {data.Description}");
+        if (settings.TrainPerEpoch is int perEpoch && perEpoch < data.Train.Count)
+        {
+            console.MarkupLine(
+                $"[yellow]note:[/] each epoch trains on {perEpoch:N0} of the {data.Train.Count:N0} training images, a fresh random subset per " +
+                $"epoch (--train-per-epoch {data.Train.Count} trains on all).");
+        }
+
         console.WriteLine($"Model: {SummaryWriter.ModelLine(settings)}");
         console.WriteLine($"Training: {SummaryWriter.TrainingLine(settings)}");
         console.WriteLine(

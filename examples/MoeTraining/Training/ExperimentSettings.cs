@@ -59,9 +59,13 @@ public sealed record ExperimentSettings
 
     /// <summary>
     /// Training images per epoch (null: the whole training set): each epoch takes the first this many of its own
-    /// shuffle, so the epochs see different images.
+    /// shuffle, so the epochs see different images. The default, 25,600 (200 batches), keeps the default run of all
+    /// seven gates within about three minutes on a 2-core machine; 60000 or more trains on all of Fashion-MNIST.
     /// </summary>
-    public int? TrainPerEpoch { get; init; }
+    public int? TrainPerEpoch { get; init; } = DefaultTrainPerEpoch;
+
+    /// <summary>The default of <see cref="TrainPerEpoch"/>: 25,600 images (200 batches of 128).</summary>
+    public const int DefaultTrainPerEpoch = 25_600;
 
     /// <summary>Transformer blocks.</summary>
     public int Depth { get; init; } = 4;
