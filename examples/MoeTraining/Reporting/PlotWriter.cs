@@ -31,14 +31,21 @@ public static class PlotWriter
     }
 
     /// <summary>MaxVio of the processed loads per training step (mean over the MoE blocks, moving average of 20 steps), one line per gate.</summary>
-    public static void WriteMaxVioPlot(IReadOnlyList<RunResult> runs, string path)
+    public static void WriteMaxVioPlot(IReadOnlyList<RunResult> runs, string path) =>
+        WriteStepPlot(
+            runs, r => r.MaxVioCurve, path,
+            "MaxVio_batch per training step (max load / mean load − 1, mean over MoE blocks, moving average of 20)", "MaxVio");
+
+    /// <summary>One line per run of a per-step series (a moving average over 20 steps).</summary>
+    private static void WriteStepPlot(
+        IReadOnlyList<RunResult> runs, Func<RunResult, double[]> series, string path, string title, string yLabel)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         for (int g = 0; g < runs.Count; g++)
         {
-            var curve = MovingAverage(runs[g].MaxVioCurve, 20);
+            var curve = MovingAverage(series(runs[g]), 20);
             if (curve.Length == 0)
             {
                 continue;
@@ -51,9 +58,9 @@ public static class PlotWriter
             line.LineWidth = 2;
         }
 
-        plot.Title("MaxVio_batch per training step (max load / mean load − 1, mean over MoE blocks, moving average of 20)");
+        plot.Title(title);
         plot.XLabel("step");
-        plot.YLabel("MaxVio");
+        plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
         SaveChecked(plot, path);
     }
@@ -122,32 +129,8 @@ public static class PlotWriter
     }
 
     /// <summary>Training loss per step (a moving average over 20 steps), one line per gate.</summary>
-    public static void WriteLossPlot(IReadOnlyList<RunResult> runs, string path)
-    {
-        ArgumentNullException.ThrowIfNull(runs);
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        for (int g = 0; g < runs.Count; g++)
-        {
-            var curve = MovingAverage(runs[g].LossCurve, 20);
-            if (curve.Length == 0)
-            {
-                continue;
-            }
-
-            var xs = Enumerable.Range(1, curve.Length).Select(i => (double)i).ToArray();
-            var line = plot.Add.ScatterLine(xs, curve);
-            line.LegendText = runs[g].Gate;
-            line.Color = palette.GetColor(g);
-            line.LineWidth = 2;
-        }
-
-        plot.Title("Training loss per gate (moving average of 20 steps)");
-        plot.XLabel("step");
-        plot.YLabel("cross-entropy");
-        plot.ShowLegend(Alignment.UpperRight);
-        SaveChecked(plot, path);
-    }
+    public static void WriteLossPlot(IReadOnlyList<RunResult> runs, string path) =>
+        WriteStepPlot(runs, r => r.LossCurve, path, "Training loss per gate (moving average of 20 steps)", "cross-entropy");
 
     /// <summary>
     /// Mean test load of each expert, bars grouped by expert and coloured by gate, with each gate's
