@@ -53,8 +53,8 @@ public static class ConsoleReport
         var table = new Table().Title(seeds > 1
             ? $"Gate comparison, mean ± std over {seeds} seeds (rates over all MoE blocks, MaxVio mean over blocks)"
             : "Gate comparison (rates over all MoE blocks, MaxVio mean over blocks)");
-        table.AddColumn("gate");
-        table.AddColumn("policy");
+        table.AddColumn(new TableColumn("gate").NoWrap());
+        table.AddColumn(new TableColumn("policy").NoWrap());
         foreach (var metric in RunMetrics.All)
         {
             table.AddColumn(new TableColumn(Markup.Escape(metric.Header)).RightAligned());

@@ -35,10 +35,10 @@ public static class ExperimentApp
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(error);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        if (Console.IsOutputRedirected && console.Profile.Width < 200)
+        if (Console.IsOutputRedirected && console.Profile.Width < 240)
         {
-            // A log file has no width; keep the tables on one line each.
-            console.Profile.Width = 200;
+            // A log file has no width; keep the tables' rows on one line each, also with mean ± std cells.
+            console.Profile.Width = 240;
         }
 
         if (OutputProbe.Check(settings.OutputDirectory) is { } outputProblem)
