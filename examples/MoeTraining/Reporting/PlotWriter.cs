@@ -34,7 +34,7 @@ public static class PlotWriter
     public static void WriteMaxVioPlot(IReadOnlyList<RunResult> runs, string path) =>
         WriteStepPlot(
             runs, r => r.MaxVioCurve, path,
-            "MaxVio_batch per training step (max load / mean load − 1, mean over MoE blocks, moving average of 20)", "MaxVio");
+            "MaxVio_batch per step (max / mean load − 1, mean over MoE blocks, 20-step average)", "MaxVio");
 
     /// <summary>One line per run of a per-step series (a moving average over 20 steps).</summary>
     private static void WriteStepPlot(
@@ -169,7 +169,7 @@ public static class PlotWriter
             Enumerable.Range(0, experts).Select(e => (double)e).ToArray(),
             Enumerable.Range(0, experts).Select(e => $"expert {e}").ToArray());
         double top = runs.SelectMany(r => r.TestLoadPerExpert.Append(r.Capacity)).DefaultIfEmpty(1).Max();
-        plot.Axes.SetLimitsY(0, top * 1.35); // room above the bars for the legend
+        plot.Axes.SetLimitsY(0, top * (1.2 + (0.1 * runs.Count))); // room above the bars for the legend, one line per gate
         plot.Title("Mean tokens per expert per test batch (last MoE block)");
         plot.YLabel("tokens");
         plot.ShowLegend(Alignment.UpperRight);
