@@ -4,6 +4,7 @@ using PhaseRouter.Examples.MoeTraining.Model;
 using PhaseRouter.Examples.MoeTraining.Reporting;
 using PhaseRouter.Examples.MoeTraining.Training;
 using PhaseRouter.Examples.Tests.Data;
+using TorchSharp;
 
 namespace PhaseRouter.Examples.Tests.Training;
 
@@ -11,6 +12,10 @@ namespace PhaseRouter.Examples.Tests.Training;
 [Collection(TorchCollection.Name)]
 public sealed class TrainingIntegrationTests
 {
+    // One torch thread for these tiny models: a second one gains nothing at this size, and on a busy machine the two
+    // wait for each other at every operation (seconds per step instead of milliseconds).
+    public TrainingIntegrationTests() => torch.set_num_threads(1);
+
     // Two blocks, both with a mixture-of-experts feed-forward (each with its own gate), at tiny widths.
     private static ExperimentSettings Tiny(params string[] gates) => new()
     {
@@ -23,7 +28,7 @@ public sealed class TrainingIntegrationTests
         BatchSize = 64,
         Seed = 5,
         Seeds = [5],
-        Threads = 2,
+        Threads = 1,
         ModelDim = 16,
         HiddenDim = 32,
         Depth = 2,
