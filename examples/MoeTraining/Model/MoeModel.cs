@@ -8,9 +8,6 @@ namespace PhaseRouter.Examples.MoeTraining.Model;
 /// <param name="MoeBlocks">The block index of each entry of <paramref name="MoeLayers"/>.</param>
 public sealed record MoeModel(VisionMoeTransformer Classifier, IReadOnlyList<MoeLayer> MoeLayers, IReadOnlyList<int> MoeBlocks) : IDisposable
 {
-    /// <summary>The gate of each mixture-of-experts layer, in block order.</summary>
-    public IReadOnlyList<MoeGate> Gates => [.. MoeLayers.Select(l => l.Gate)];
-
     /// <inheritdoc />
     public void Dispose() => Classifier.Dispose();
 }

@@ -20,9 +20,6 @@ public sealed record GateDefinition(string Name, string Description, Func<int, M
     /// <summary>True when <c>--gate all</c> includes the gate.</summary>
     public bool InAll { get; init; } = true;
 
-    /// <summary>Called on each MoE block's gate after every optimizer step (e.g. to update a balancing bias); null: nothing.</summary>
-    public Action<MoeGate>? AfterStep { get; init; }
-
     /// <summary>The phase policy the gate routes with under <paramref name="settings"/>.</summary>
     public GatePolicy PolicyFor(ExperimentSettings settings)
     {

@@ -106,13 +106,6 @@ public static class GateTrainer
                 objective.backward();
                 optimizer.step();
                 schedule.step();
-                if (gate.AfterStep is { } afterStep)
-                {
-                    foreach (var moeGate in model.Gates)
-                    {
-                        afterStep(moeGate);
-                    }
-                }
 
                 double lossValue = loss.item<float>();
                 long correct = logits.argmax(1).eq(labels).sum().item<long>();
