@@ -72,8 +72,9 @@ public sealed class MoeTrainingCommand
 
     private readonly Option<int> _threads = new("--threads")
     {
-        Description = "Threads for torch (torch.set_num_threads) and the router's MaxDegreeOfParallelism.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Description = "Threads for torch (torch.set_num_threads) and the router's MaxDegreeOfParallelism. Default 1: libtorch's " +
+            "threads spin-wait for each other, and on a busy machine two ran several times slower than one; raise it on a quiet machine.",
+        DefaultValueFactory = _ => new ExperimentSettings().Threads,
     };
 
     private readonly Option<string> _out = new("--out")

@@ -39,8 +39,12 @@ public sealed record ExperimentSettings
     /// <summary>Seed of one run's model init, data order and routing (the runner sets it to each of <see cref="Seeds"/>).</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Threads for torch and the router.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Threads for torch and the router (default 1). libtorch's threads spin-wait for each other between operations:
+    /// on the shared 2-core machine, two threads ran the default model 3–20 times slower per step than one whenever
+    /// other jobs held the cores (and a one-thread step costs 75 ms of CPU). Raise it on a quiet machine.
+    /// </summary>
+    public int Threads { get; init; } = 1;
 
     /// <summary>Directory for summary.json, summary.md and the plots.</summary>
     public string OutputDirectory { get; init; } = "results";

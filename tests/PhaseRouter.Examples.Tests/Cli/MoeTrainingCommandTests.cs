@@ -41,6 +41,7 @@ public sealed class MoeTrainingCommandTests
         Assert.Equal(2, s.MoeEvery);
         Assert.Equal(7, s.PatchSize);
         Assert.Equal(25_600, s.TrainPerEpoch);
+        Assert.Equal(1, s.Threads);
         Assert.Equal(2, s.Epochs);
         Assert.Equal(8, s.Experts);
         Assert.Equal(1, s.K);
