@@ -17,7 +17,7 @@ namespace PhaseRouter.TorchSharp;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Lifetime: the gate owns its parameters and its step buffer (disposed with it, or with the <see cref="MoeLayer"/>
+/// Lifetime: the gate owns its parameters, its step buffer and its balance bias buffer when it has one (disposed with it, or with the <see cref="MoeLayer"/>
 /// that holds it) and its routing workspaces (managed, never exposed). The <see cref="RoutingPlan"/> a forward returns
 /// belongs to the caller: its tensors are moved into the caller's dispose scope and die with it, or, when the caller
 /// has none, live until <see cref="RoutingPlan.Dispose"/>. Every temporary of a forward lives in the forward's own

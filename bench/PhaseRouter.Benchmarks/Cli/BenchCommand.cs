@@ -75,12 +75,29 @@ public sealed class BenchCommand
                 r.AddError($"--router-threads {value} must be -1 or at least 1.");
             }
         });
+        var gates = new Option<string[]>("--gates")
+        {
+            Description = $"Gates to measure (default all): {string.Join(", ", GateSetup.Kinds)}.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        gates.Validators.Add(r =>
+        {
+            foreach (string kind in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!GateSetup.Kinds.Contains(kind))
+                {
+                    r.AddError($"--gates: unknown gate '{kind}'; the gates are {string.Join(", ", GateSetup.Kinds)}.");
+                }
+            }
+        });
         var command = new Command("gate", "The MoE gate table (tokens=8192, E=64, k=2, modelDim=256).");
         command.Options.Add(hidden);
         command.Options.Add(threads);
+        command.Options.Add(gates);
         command.SetAction(r =>
         {
-            GateTable.Run(r.GetValue(hidden), routerThreads: r.GetValue(threads));
+            string[]? kinds = r.GetValue(gates);
+            GateTable.Run(r.GetValue(hidden), routerThreads: r.GetValue(threads), kinds: kinds is { Length: > 0 } ? kinds : null);
             return 0;
         });
         return command;

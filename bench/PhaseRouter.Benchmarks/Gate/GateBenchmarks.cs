@@ -14,7 +14,7 @@ public class GateBenchmarks
     private Tensor _x = null!;
     private MoeLayer _layer = null!;
 
-    [Params("phase-spill", "phase-menu", "phase-oblivious", "phase-packed", "topk-softmax", "hash")]
+    [Params("phase-spill", "phase-bias", "phase-menu", "phase-oblivious", "phase-packed", "topk-softmax", "lossfree", "expert-choice", "balanced", "hash")]
     public string Gate { get; set; } = "phase-spill";
 
     [GlobalSetup]

@@ -1,4 +1,5 @@
 using PhaseRouter.TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace PhaseRouter.Benchmarks.Gate;
@@ -11,7 +12,8 @@ public static class GateSetup
     public const int K = 2;
     public const int ModelDim = 256;
 
-    public static readonly string[] Kinds = ["phase-spill", "phase-menu", "phase-oblivious", "phase-packed", "topk-softmax", "hash"];
+    public static readonly string[] Kinds =
+        ["phase-spill", "phase-bias", "phase-menu", "phase-oblivious", "phase-packed", "topk-softmax", "lossfree", "expert-choice", "balanced", "hash"];
 
     public static MoeGateOptions Options { get; } = new() { Experts = Experts, K = K, CapacityFactor = 1.25, BaseSeed = 1, MenuSize = 8 };
 
@@ -24,9 +26,23 @@ public static class GateSetup
         "phase-menu" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Menu }),
         "phase-oblivious" => new PhaseRouterGate(ModelDim, Options with { Policy = GatePolicy.Oblivious }),
         "phase-packed" => new PhaseRouterGate(ModelDim, PackedOptions),
+        "phase-bias" => new PhaseRouterGate(ModelDim, Options with { LossFreeBalancing = true }),
         "topk-softmax" => new TopKSoftmaxGate(ModelDim, Options),
+        "lossfree" => new TopKSoftmaxGate(ModelDim, Options with { LossFreeBalancing = true }),
+        "expert-choice" => new ExpertChoiceGate(ModelDim, Options),
+        "balanced" => new BalancedAssignmentGate(ModelDim, Options),
         "hash" => new HashGate(ModelDim, Options),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown gate kind."),
+    };
+
+    /// <summary>The gate's <c>modelDim → E</c> logit projection, or <see langword="null"/> for the hash gate.</summary>
+    public static Linear? ProjectionOf(MoeGate gate) => gate switch
+    {
+        PhaseRouterGate g => g.Projection,
+        TopKSoftmaxGate g => g.Projection,
+        ExpertChoiceGate g => g.Projection,
+        BalancedAssignmentGate g => g.Projection,
+        _ => null,
     };
 
     /// <summary>Clustered tokens (16 centres plus noise), so that an untrained gate already has preferred experts.</summary>

@@ -6,8 +6,9 @@ namespace PhaseRouter.Gating;
 /// the small expert graph. Tokens are added one unit at a time; a unit's augmenting path starts at its token, enters
 /// an expert e1 it does not hold, and continues through experts a → b, each step moving one token u from a to b
 /// (u holds a, not b), until it reaches an expert with room. The cost of the step a → b is the loss
-/// <c>min_u (w_ua − w_ub)</c>, read from a heap per expert pair (keys do not depend on the prices; stale entries are
-/// skipped when they reach the top). Dijkstra with per-expert prices (the duals of the capacities) keeps every reduced
+/// <c>min_u (w_ua − w_ub)</c> (ties to the lower token), kept exactly per expert pair for the full experts (only a
+/// full expert is ever left through a move): a token joining an expert offers itself to its columns, and a column whose
+/// best token leaves (or comes to hold the target) is recomputed over the expert's members. Dijkstra with per-expert prices (the duals of the capacities) keeps every reduced
 /// cost non-negative, so each augmentation is a shortest path and the flow stays optimal for the units placed so far.
 /// When <c>E · C &lt; tokens · k</c>, k drop nodes with unlimited capacity and a gain far below every logit stand for
 /// dropped slots: the solution then routes the largest number of slots and, among those, the largest total.
@@ -15,15 +16,13 @@ namespace PhaseRouter.Gating;
 /// <remarks>Not thread-safe; one per <see cref="GateWorkspace"/>. Its buffers grow to the largest batch and stay.</remarks>
 internal sealed class BalancedAssignment
 {
-    private struct Entry
-    {
-        public double Key;
-        public int Token;
-    }
-
-    private Entry[][] _heaps = [];
-    private int[] _heapCounts = [];
-    private bool[] _holds = [];
+    private ulong[] _holds = [];
+    private int _words;
+    private int[] _bestTokens = [];
+    private double[] _bestKeys = [];
+    private int[][] _members = [];
+    private int[] _memberCounts = [];
+    private int[] _memberSlots = [];
     private int[] _loads = [];
     private double[] _prices = [];
     private double[] _dist = [];
@@ -100,19 +99,22 @@ internal sealed class BalancedAssignment
     {
         int n = _nodes;
         int pairs = n * n;
-        if (_heaps.Length < pairs)
+        if (_members.Length < n)
         {
-            Array.Resize(ref _heaps, pairs);
-            Array.Resize(ref _heapCounts, pairs);
+            Array.Resize(ref _members, n);
         }
 
-        for (int p = 0; p < pairs; p++)
+        for (int x = 0; x < n; x++)
         {
-            _heaps[p] ??= [];
+            _members[x] ??= [];
         }
 
-        _heapCounts.AsSpan(0, pairs).Clear();
-        GateWorkspace.Ensure(ref _holds, tokens * n).AsSpan(0, tokens * n).Clear();
+        GateWorkspace.Ensure(ref _memberCounts, n).AsSpan(0, n).Clear();
+        _words = (n + 63) >> 6;
+        GateWorkspace.Ensure(ref _holds, tokens * _words).AsSpan(0, tokens * _words).Clear();
+        GateWorkspace.Ensure(ref _memberSlots, tokens * n);
+        GateWorkspace.Ensure(ref _bestTokens, pairs).AsSpan(0, pairs).Fill(-1);
+        GateWorkspace.Ensure(ref _bestKeys, pairs);
         GateWorkspace.Ensure(ref _loads, n).AsSpan(0, n).Clear();
         GateWorkspace.Ensure(ref _prices, n).AsSpan(0, n).Clear();
         GateWorkspace.Ensure(ref _dist, n);
@@ -131,21 +133,33 @@ internal sealed class BalancedAssignment
         Span<bool> settled = _settled.AsSpan(0, n);
         Span<int> predNode = _predNode.AsSpan(0, n);
         Span<int> predToken = _predToken.AsSpan(0, n);
-        ReadOnlySpan<bool> held = _holds.AsSpan(token * n, n);
+        // The value of each node at the current prices; the best one (lowest index on ties, as Dijkstra would pick it).
         double best = double.NegativeInfinity;
+        int bestNode = -1;
         for (int x = 0; x < n; x++)
         {
-            if (!held[x])
+            double value = Holds(token, x) ? double.NegativeInfinity : Gain(token, x) - _prices[x];
+            dist[x] = value;
+            if (value > best)
             {
-                best = Math.Max(best, Gain(token, x) - _prices[x]);
+                best = value;
+                bestNode = x;
             }
+        }
+
+        if (bestNode >= 0 && _loads[bestNode] < CapacityOf(bestNode))
+        {
+            // The shortest path is the direct one and no price changes: Dijkstra would settle nothing.
+            AddLoad(bestNode);
+            Join(token, bestNode);
+            return;
         }
 
         for (int x = 0; x < n; x++)
         {
             settled[x] = false;
             predNode[x] = -1;
-            dist[x] = held[x] ? double.PositiveInfinity : best - (Gain(token, x) - _prices[x]);
+            dist[x] = best - dist[x]; // +∞ for the nodes the token holds
         }
 
         int target = -1;
@@ -207,10 +221,7 @@ internal sealed class BalancedAssignment
             }
         }
 
-        if (++_loads[target] == CapacityOf(target))
-        {
-            Index(target); // from now on a path may leave it; the moves and the join below push their own entries
-        }
+        AddLoad(target);
 
         int node = target;
         while (predNode[node] >= 0)
@@ -223,180 +234,162 @@ internal sealed class BalancedAssignment
         Join(token, node);
     }
 
-    /// <summary>The first valid token of pair (a, b)'s heap (it holds a and not b), dropping stale ones; -1 when none.</summary>
+    /// <summary>One more unit ends at <paramref name="node"/>; when that fills it, its columns are built.</summary>
+    private void AddLoad(int node)
+    {
+        if (++_loads[node] == CapacityOf(node))
+        {
+            Index(node); // from now on a path may leave it; the moves and the join that follow keep its columns exact
+        }
+    }
+
+    /// <summary>The token that loses least moving from a to b (it holds a, not b) and that loss; -1 when none.</summary>
     private int Top(int a, int b, out double key)
     {
         int pair = a * _nodes + b;
-        Entry[] heap = _heaps[pair];
-        while (_heapCounts[pair] > 0)
-        {
-            Entry top = heap[0];
-            int row = top.Token * _nodes;
-            if (_holds[row + a] && !_holds[row + b])
-            {
-                key = top.Key;
-                return top.Token;
-            }
-
-            Pop(pair);
-        }
-
-        key = 0;
-        return -1;
+        key = _bestKeys[pair];
+        return _bestTokens[pair];
     }
 
-    /// <summary>Token u now holds node a: it becomes a candidate to leave a for every node it does not hold.</summary>
+    private bool Holds(int u, int node) => (_holds[u * _words + (node >> 6)] & (1UL << node)) != 0;
+
+    private void SetHolds(int u, int node, bool value)
+    {
+        ref ulong word = ref _holds[u * _words + (node >> 6)];
+        word = value ? word | (1UL << node) : word & ~(1UL << node);
+    }
+
+    /// <summary>Token u now holds node a.</summary>
     private void Join(int u, int a)
     {
         int n = _nodes;
-        int row = u * n;
-        _holds[row + a] = true;
+        SetHolds(u, a, true);
+        // u can no longer move to a: the columns (x, a) it was best in need another token.
+        for (int x = 0; x < n; x++)
+        {
+            if (_indexed[x] && _bestTokens[x * n + a] == u)
+            {
+                Recompute(x, a);
+            }
+        }
+
         if (!_indexed[a])
         {
             return;
         }
 
+        AddMember(a, u);
         double gain = Gain(u, a);
         for (int b = 0; b < n; b++)
         {
-            if (!_holds[row + b])
+            if (!Holds(u, b))
             {
-                Push(a * n + b, gain - Gain(u, b), u);
+                Offer(a * n + b, gain - Gain(u, b), u);
             }
         }
     }
 
-    /// <summary>Token u leaves a for b; a is then a node it could move to again from any node it holds.</summary>
+    /// <summary>Token u leaves a for b.</summary>
     private void Move(int u, int a, int b)
     {
         int n = _nodes;
-        int row = u * n;
-        _holds[row + a] = false;
-        Join(u, b);
+        SetHolds(u, a, false);
+        if (_indexed[a])
+        {
+            RemoveMember(a, u);
+            for (int y = 0; y < n; y++)
+            {
+                if (_bestTokens[a * n + y] == u)
+                {
+                    Recompute(a, y);
+                }
+            }
+        }
+
+        // a is a node u could move to again, from every full node it holds.
         double gainA = Gain(u, a);
         for (int x = 0; x < n; x++)
         {
-            if (_holds[row + x] && _indexed[x])
+            if (_indexed[x] && Holds(u, x))
             {
-                Push(x * n + a, Gain(u, x) - gainA, u);
+                Offer(x * n + a, Gain(u, x) - gainA, u);
             }
         }
+
+        Join(u, b);
     }
 
-    /// <summary>
-    /// Builds the heaps (a, ·) of an expert that has just become full: only a full expert is ever left through a move
-    /// (one with room ends a path), so the heaps of an expert are not kept before. One pass over the tokens, then a
-    /// bottom-up heapify per heap.
-    /// </summary>
+    /// <summary>Builds the columns (a, ·) of an expert that has just become full: its members, then each column's best.</summary>
     private void Index(int a)
     {
         int n = _nodes;
         _indexed[a] = true;
         for (int u = 0; u < _tokens; u++)
         {
-            int row = u * n;
-            if (!_holds[row + a])
+            if (Holds(u, a))
             {
-                continue;
-            }
-
-            double gain = Gain(u, a);
-            for (int b = 0; b < n; b++)
-            {
-                if (!_holds[row + b])
-                {
-                    Append(a * n + b, gain - Gain(u, b), u);
-                }
+                AddMember(a, u);
             }
         }
 
         for (int b = 0; b < n; b++)
         {
-            int pair = a * n + b;
-            Entry[] heap = _heaps[pair];
-            int count = _heapCounts[pair];
-            for (int i = (count >> 1) - 1; i >= 0; i--)
+            Recompute(a, b);
+        }
+    }
+
+    /// <summary>Column (a, b) from scratch: the member of a not holding b with the least loss, ties to the lower token.</summary>
+    private void Recompute(int a, int b)
+    {
+        int pair = a * _nodes + b;
+        _bestTokens[pair] = -1;
+        if (a == b)
+        {
+            return;
+        }
+
+        ReadOnlySpan<int> members = _members[a].AsSpan(0, _memberCounts[a]);
+        foreach (int u in members)
+        {
+            if (!Holds(u, b))
             {
-                SiftDown(heap, count, i, heap[i]);
+                Offer(pair, Gain(u, a) - Gain(u, b), u);
             }
         }
     }
 
-    private void Append(int pair, double key, int token)
+    /// <summary>Makes u the best of a column when its loss is lower (or equal, from a lower token).</summary>
+    private void Offer(int pair, double key, int u)
     {
-        ref Entry[] heap = ref _heaps[pair];
-        int i = _heapCounts[pair]++;
-        if (i == heap.Length)
+        int best = _bestTokens[pair];
+        if (best < 0 || key < _bestKeys[pair] || (key == _bestKeys[pair] && u < best))
         {
-            Array.Resize(ref heap, Math.Max(16, heap.Length * 2));
-        }
-
-        heap[i] = new Entry { Key = key, Token = token };
-    }
-
-    private static bool Less(in Entry x, in Entry y) => x.Key < y.Key || (x.Key == y.Key && x.Token < y.Token);
-
-    private void Push(int pair, double key, int token)
-    {
-        ref Entry[] heap = ref _heaps[pair];
-        int i = _heapCounts[pair]++;
-        if (i == heap.Length)
-        {
-            Array.Resize(ref heap, Math.Max(16, heap.Length * 2));
-        }
-
-        var entry = new Entry { Key = key, Token = token };
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!Less(entry, heap[parent]))
-            {
-                break;
-            }
-
-            heap[i] = heap[parent];
-            i = parent;
-        }
-
-        heap[i] = entry;
-    }
-
-    private void Pop(int pair)
-    {
-        int count = --_heapCounts[pair];
-        if (count > 0)
-        {
-            Entry[] heap = _heaps[pair];
-            SiftDown(heap, count, 0, heap[count]);
+            _bestTokens[pair] = u;
+            _bestKeys[pair] = key;
         }
     }
 
-    /// <summary>Places <paramref name="value"/> at <paramref name="i"/> or below, restoring the heap order among the first <paramref name="count"/> entries.</summary>
-    private static void SiftDown(Entry[] heap, int count, int i, Entry value)
+    private void AddMember(int a, int u)
     {
-        while (true)
+        ref int[] members = ref _members[a];
+        int count = _memberCounts[a]++;
+        if (count == members.Length)
         {
-            int child = 2 * i + 1;
-            if (child >= count)
-            {
-                break;
-            }
-
-            if (child + 1 < count && Less(heap[child + 1], heap[child]))
-            {
-                child++;
-            }
-
-            if (!Less(heap[child], value))
-            {
-                break;
-            }
-
-            heap[i] = heap[child];
-            i = child;
+            Array.Resize(ref members, Math.Max(16, members.Length * 2));
         }
 
-        heap[i] = value;
+        members[count] = u;
+        _memberSlots[u * _nodes + a] = count;
+    }
+
+    private void RemoveMember(int a, int u)
+    {
+        int[] members = _members[a];
+        int count = --_memberCounts[a];
+        int slot = _memberSlots[u * _nodes + a];
+        int last = members[count];
+        members[slot] = last;
+        _memberSlots[last * _nodes + a] = slot;
     }
 
     /// <summary>Each token's real experts, best score first (ties to the lower expert), then -1 for its dropped slots.</summary>
@@ -410,7 +403,7 @@ internal sealed class BalancedAssignment
             int filled = 0;
             for (int e = 0; e < experts; e++)
             {
-                if (_holds[t * n + e])
+                if (Holds(t, e))
                 {
                     // Insertion by score: k is small.
                     float score = _scores[t * experts + e];

@@ -5,6 +5,9 @@ namespace PhaseRouter.Gating;
 /// <content>Expert choice: the experts choose their tokens.</content>
 public static partial class GateRouting
 {
+    /// <summary>Experts whose sort keys expert choice builds per pass over the scores (16 floats are one cache line).</summary>
+    private const int ExpertChoiceBlock = 16;
+
     /// <summary>
     /// Expert choice (Zhou et al. 2022): each expert takes the <paramref name="capacity"/> tokens with the highest score
     /// in its column (ties to the lower token index), so every expert is filled exactly to capacity (or takes every
@@ -31,20 +34,34 @@ public static partial class GateRouting
         Span<int> filled = GateWorkspace.Ensure(ref workspace.Need, tokens).AsSpan(0, tokens);
         filled.Clear();
         int take = Math.Min(capacity, tokens);
-        Span<ulong> keys = GateWorkspace.Ensure(ref workspace.ColumnKeys, tokens).AsSpan(0, tokens);
-        for (int e = 0; e < experts && take > 0; e++)
+        // Experts go in blocks whose keys are built in one pass over the rows: a column at a time would read one cache
+        // line per score.
+        int block = Math.Min(experts, ExpertChoiceBlock);
+        // Columns a little more than the token count apart: a power-of-two stride would put all of a row's writes in one cache set.
+        int stride = tokens + 24;
+        Span<ulong> keys = GateWorkspace.Ensure(ref workspace.ColumnKeys, block * stride).AsSpan(0, block * stride);
+        for (int first = 0; first < experts && take > 0; first += block)
         {
-            // Ascending key = descending score, then ascending token: the keys are distinct, so the C smallest are one set.
+            int width = Math.Min(block, experts - first);
             for (int t = 0; t < tokens; t++)
             {
-                keys[t] = ((ulong)PriorityOrder.Key(scores[t * experts + e]) << 32) | (uint)t;
+                ReadOnlySpan<float> row = scores.Slice(t * experts + first, width);
+                for (int j = 0; j < width; j++)
+                {
+                    // Ascending key = descending score, then ascending token: the keys are distinct, so the C smallest are one set.
+                    keys[j * stride + t] = ((ulong)PriorityOrder.Key(row[j]) << 32) | (uint)t;
+                }
             }
 
-            SelectSmallest(keys, take);
-            foreach (ulong key in keys[..take])
+            for (int j = 0; j < width; j++)
             {
-                int t = (int)(uint)key;
-                routes[t * experts + filled[t]++] = e;
+                Span<ulong> column = keys.Slice(j * stride, tokens);
+                SelectSmallestFiltered(column, take);
+                foreach (ulong key in column[..take])
+                {
+                    int t = (int)(uint)key;
+                    routes[t * experts + filled[t]++] = first + j;
+                }
             }
         }
 
@@ -59,6 +76,52 @@ public static partial class GateRouting
         }
 
         workspace.Finish(hasChoices: true);
+    }
+
+    /// <summary>
+    /// <see cref="SelectSmallest"/> for a small share of many keys: a threshold from a strided sample, with room to
+    /// spare, moves the keys below it to the front in one predictable pass, and the selection runs on those alone. When
+    /// the sample misjudges (fewer than <paramref name="count"/> keys pass), the whole span is selected. The result is
+    /// the same set either way (the keys are distinct).
+    /// </summary>
+    internal static void SelectSmallestFiltered(Span<ulong> keys, int count)
+    {
+        const int SampleSize = 256;
+        if (keys.Length < 8 * SampleSize || count * 8L > keys.Length)
+        {
+            SelectSmallest(keys, count);
+            return;
+        }
+
+        Span<ulong> sample = stackalloc ulong[SampleSize];
+        int stride = keys.Length / SampleSize;
+        for (int i = 0; i < SampleSize; i++)
+        {
+            sample[i] = keys[i * stride];
+        }
+
+        // The sample's rank of count, plus a margin of a few standard deviations of a binomial count.
+        double expected = (double)count * SampleSize / keys.Length;
+        int rank = Math.Min(SampleSize - 1, (int)(expected + 4 * Math.Sqrt(expected + 1) + 2));
+        SelectSmallest(sample, rank + 1);
+        ulong threshold = 0;
+        foreach (ulong key in sample[..(rank + 1)])
+        {
+            threshold = Math.Max(threshold, key);
+        }
+
+        int passed = 0;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            ulong key = keys[i];
+            if (key <= threshold)
+            {
+                (keys[passed], keys[i]) = (key, keys[passed]);
+                passed++;
+            }
+        }
+
+        SelectSmallest(passed >= count ? keys[..passed] : keys, count);
     }
 
     /// <summary>Moves the <paramref name="count"/> smallest keys to the front (in no particular order): Hoare quickselect, median-of-three pivots.</summary>
