@@ -41,7 +41,7 @@ public sealed record ExperimentSettings
 
     /// <summary>
     /// Threads for torch and the router (default 1). libtorch's threads spin-wait for each other between operations:
-    /// on the shared 2-core machine, two threads ran the default model 3–20 times slower per step than one whenever
+    /// on the shared 2-core machine, two threads ran the default model 3–40 times slower per step than one whenever
     /// other jobs held the cores (and a one-thread step costs 75 ms of CPU). Raise it on a quiet machine.
     /// </summary>
     public int Threads { get; init; } = 1;
