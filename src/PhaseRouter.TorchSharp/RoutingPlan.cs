@@ -23,6 +23,7 @@ public sealed class RoutingPlan : IDisposable
     private readonly int[] _routes;
     private readonly int[] _loads;
     private readonly int[] _demand;
+    private readonly int[] _choices;
     private readonly int[] _offsets;
 
     internal RoutingPlan(GateWorkspace routed, Tensor expertIndices, Tensor combineWeights, Tensor expertLoads, Tensor expertDemand,
@@ -31,6 +32,7 @@ public sealed class RoutingPlan : IDisposable
         _routes = routed.Routes.ToArray();
         _loads = routed.Loads.ToArray();
         _demand = routed.Demand.ToArray();
+        _choices = routed.Choices.ToArray();
         _offsets = routed.ExpertOffsets.ToArray();
         if (routed.Pack is { } pack)
         {
@@ -164,6 +166,14 @@ public sealed class RoutingPlan : IDisposable
 
     /// <summary>A managed copy of the per-expert uncapped demand (length E; see <see cref="ExpertDemand"/>).</summary>
     public int[] GetExpertDemand() => (int[])_demand.Clone();
+
+    /// <summary>
+    /// A managed copy of each token's choices before capacity, in the layout of <see cref="GetRoutes"/>: the k experts
+    /// counted in <see cref="ExpertDemand"/> (top-k by the gate's scores, best first; the hash choices for
+    /// <see cref="HashGate"/>). A routed slot whose expert is not among its token's choices was placed by the policy
+    /// elsewhere (spilled). Empty when the policy has no preference to record (oblivious routing without scores).
+    /// </summary>
+    public int[] GetChoices() => (int[])_choices.Clone();
 
     /// <summary>A managed copy of <see cref="ExpertOffsets"/> (length E + 1).</summary>
     public int[] GetExpertOffsets() => (int[])_offsets.Clone();

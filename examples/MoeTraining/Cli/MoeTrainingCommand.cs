@@ -13,16 +13,20 @@ namespace PhaseRouter.Examples.MoeTraining.Cli;
 public sealed class MoeTrainingCommand
 {
     private static readonly string[] PolicyNames = ["spill", "menu", "oblivious", "packed"];
-
-    // "phase-<policy>" names the phase gate with that policy (as the benchmark's gate table does).
-    private static readonly string[] GateNames = ["all", "phase", "softmax", "hash", .. PolicyNames.Select(p => "phase-" + p)];
     private static readonly string[] DatasetNames = ["auto", "fashion-mnist", "synthetic"];
 
     private readonly Option<string> _gate = new("--gate")
     {
-        Description = "Gate to train: phase, softmax, hash or all (same init, seed and data order for each); phase-spill, phase-menu, " +
-            "phase-oblivious or phase-packed is the phase gate with that policy.",
+        Description = "Gates to train, a comma list of " + string.Join(", ", GateCatalog.Names) + " (all = " +
+            string.Join(", ", GateCatalog.All.Select(g => g.Name)) + "); for each seed every gate starts from the same weights and " +
+            "data order. phase-<policy> is the phase gate with that policy.",
         DefaultValueFactory = _ => "all",
+    };
+
+    private readonly Option<string> _seeds = new("--seeds", "--seed")
+    {
+        Description = "Seeds, a comma list (e.g. 42,1,2): every gate runs with each; the comparison reports mean ± std over them.",
+        DefaultValueFactory = _ => "42",
     };
 
     private readonly Option<string> _policy = new("--policy")
@@ -62,20 +66,15 @@ public sealed class MoeTrainingCommand
 
     private readonly Option<int> _batchSize = new("--batch-size")
     {
-        Description = "Images per batch; the gate routes batch·16 tokens.",
+        Description = "Images per batch; each MoE block routes batch · tokens-per-image tokens together (16 per image with 7×7 patches).",
         DefaultValueFactory = _ => 128,
-    };
-
-    private readonly Option<int> _seed = new("--seed")
-    {
-        Description = "Seed of model init, data order and routing.",
-        DefaultValueFactory = _ => 42,
     };
 
     private readonly Option<int> _threads = new("--threads")
     {
-        Description = "Threads for torch (torch.set_num_threads) and the router's MaxDegreeOfParallelism.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Description = "Threads for torch (torch.set_num_threads) and the router's MaxDegreeOfParallelism. Default 1: libtorch's " +
+            "threads spin-wait for each other, and on a busy machine two ran several times slower than one; raise it on a quiet machine.",
+        DefaultValueFactory = _ => new ExperimentSettings().Threads,
     };
 
     private readonly Option<string> _out = new("--out")
@@ -105,6 +104,37 @@ public sealed class MoeTrainingCommand
         Description = "Use only the first N test images (default: all of Fashion-MNIST, 5000 synthetic).",
     };
 
+    private readonly Option<int?> _trainPerEpoch = new("--train-per-epoch")
+    {
+        Description = "Training images per epoch, the first of each epoch's own shuffle (a different subset each epoch); " +
+            "60000 or more = the whole Fashion-MNIST training set.",
+        DefaultValueFactory = _ => ExperimentSettings.DefaultTrainPerEpoch,
+    };
+
+    private readonly Option<int> _depth = new("--depth")
+    {
+        Description = "Transformer blocks.",
+        DefaultValueFactory = _ => new ExperimentSettings().Depth,
+    };
+
+    private readonly Option<int> _heads = new("--heads")
+    {
+        Description = "Attention heads per block (must divide --model-dim).",
+        DefaultValueFactory = _ => new ExperimentSettings().Heads,
+    };
+
+    private readonly Option<int> _moeEvery = new("--moe-every")
+    {
+        Description = "Every n-th block has a mixture-of-experts feed-forward (2: blocks 2, 4, … as in V-MoE); the others a dense MLP.",
+        DefaultValueFactory = _ => new ExperimentSettings().MoeEvery,
+    };
+
+    private readonly Option<int> _patchSize = new("--patch-size")
+    {
+        Description = "Patch side in pixels, a divisor of 28 (7: 16 tokens per image; 4: 49).",
+        DefaultValueFactory = _ => new ExperimentSettings().PatchSize,
+    };
+
     private readonly Option<int> _modelDim = new("--model-dim")
     {
         Description = "Token width of the model.",
@@ -127,7 +157,6 @@ public sealed class MoeTrainingCommand
     public MoeTrainingCommand(Func<ExperimentSettings, CancellationToken, Task<int>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        _gate.AcceptOnlyFromAmong(GateNames);
         _policy.AcceptOnlyFromAmong(PolicyNames);
         _dataset.AcceptOnlyFromAmong(DatasetNames);
         _out.AcceptLegalFilePathsOnly();
@@ -138,6 +167,11 @@ public sealed class MoeTrainingCommand
         AtLeast(_threads, 1);
         AtLeast(_modelDim, 1);
         AtLeast(_hiddenDim, 1);
+        AtLeast(_depth, 1);
+        AtLeast(_heads, 1);
+        AtLeast(_moeEvery, 1);
+        AtLeast(_patchSize, 1);
+        AtLeastOptional(_trainPerEpoch, 1);
         AtLeastOptional(_menuSize, 1);
         AtLeastOptional(_trainSamples, 1);
         AtLeastOptional(_testSamples, 1);
@@ -146,12 +180,14 @@ public sealed class MoeTrainingCommand
         AddCombinationValidators();
 
         Root = new RootCommand(
-            "Trains a small patch-token mixture-of-experts classifier on Fashion-MNIST (or a synthetic mixture task) " +
-            "with the Phase Router gate and the softmax and hash baselines, and compares accuracy, load and capacity.");
+            "Trains a small V-MoE-style vision transformer (mixture-of-experts feed-forward in every --moe-every-th block) on " +
+            "Fashion-MNIST (or a synthetic mixture task) with each gate and seed, and compares accuracy, drops, balance (MaxVio), " +
+            "capacity and time.");
         foreach (var option in new Option[]
                  {
-                     _gate, _policy, _epochs, _experts, _k, _capacityFactor, _menuSize, _batchSize, _seed, _threads,
-                     _out, _dataDir, _dataset, _trainSamples, _testSamples, _modelDim, _hiddenDim, _learningRate,
+                     _gate, _seeds, _policy, _epochs, _experts, _k, _capacityFactor, _menuSize, _batchSize, _threads,
+                     _out, _dataDir, _dataset, _trainSamples, _testSamples, _trainPerEpoch, _depth, _heads, _moeEvery, _patchSize,
+                     _modelDim, _hiddenDim, _learningRate,
                  })
         {
             Root.Options.Add(option);
@@ -186,13 +222,15 @@ public sealed class MoeTrainingCommand
         ArgumentNullException.ThrowIfNull(result);
         int experts = result.GetValue(_experts);
         int k = result.GetValue(_k);
-        var gate = result.GetValue(_gate) ?? "all";
-        string? gatePolicy = gate.StartsWith("phase-", StringComparison.Ordinal) ? gate["phase-".Length..] : null;
+        var gates = GateList(result.GetValue(_gate) ?? "all");
+        var seeds = SeedList(result.GetValue(_seeds) ?? "42");
+        // A lone phase-<policy> is the phase gate with that policy, also for the runs of "phase" (as before lists).
+        string? gatePolicy = gates.Count == 1 && gates[0].StartsWith("phase-", StringComparison.Ordinal) ? gates[0]["phase-".Length..] : null;
         return new ExperimentSettings
         {
-            Gates = gate == "all"
-                ? [GateKind.Phase, GateKind.Softmax, GateKind.Hash]
-                : [gatePolicy is null ? Enum.Parse<GateKind>(gate, ignoreCase: true) : GateKind.Phase],
+            Gates = gates,
+            Seeds = seeds,
+            Seed = seeds[0],
             Policy = Enum.Parse<GatePolicy>(gatePolicy ?? result.GetValue(_policy) ?? "spill", ignoreCase: true),
             Epochs = result.GetValue(_epochs),
             Experts = experts,
@@ -200,7 +238,6 @@ public sealed class MoeTrainingCommand
             CapacityFactor = result.GetValue(_capacityFactor),
             MenuSize = result.GetValue(_menuSize) ?? DefaultMenuSize(k, experts),
             BatchSize = result.GetValue(_batchSize),
-            Seed = result.GetValue(_seed),
             Threads = result.GetValue(_threads),
             OutputDirectory = result.GetValue(_out) ?? "results",
             DataDirectory = result.GetValue(_dataDir),
@@ -212,10 +249,74 @@ public sealed class MoeTrainingCommand
             },
             TrainSamples = result.GetValue(_trainSamples),
             TestSamples = result.GetValue(_testSamples),
+            TrainPerEpoch = result.GetValue(_trainPerEpoch),
+            Depth = result.GetValue(_depth),
+            Heads = result.GetValue(_heads),
+            MoeEvery = result.GetValue(_moeEvery),
+            PatchSize = result.GetValue(_patchSize),
             ModelDim = result.GetValue(_modelDim),
             HiddenDim = result.GetValue(_hiddenDim),
             LearningRate = result.GetValue(_learningRate),
         };
+    }
+
+    /// <summary>
+    /// The gates of a <c>--gate</c> value: comma-separated names of <see cref="GateCatalog"/>, <c>all</c> expanded, each
+    /// gate once in the order first named.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is unknown or the list is empty.</exception>
+    public static IReadOnlyList<string> GateList(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var names = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length == 0)
+        {
+            throw new ArgumentException("--gate names no gate.", nameof(value));
+        }
+
+        var gates = new List<string>();
+        foreach (var name in names)
+        {
+            if (!GateCatalog.Names.Contains(name))
+            {
+                throw new ArgumentException(
+                    $"--gate: unknown gate '{name}'; choose from {string.Join(", ", GateCatalog.Names)}.", nameof(value));
+            }
+
+            gates.AddRange(name == "all" ? GateCatalog.All.Select(g => g.Name) : [name]);
+        }
+
+        return [.. gates.Distinct()];
+    }
+
+    /// <summary>The seeds of a <c>--seeds</c> value: comma-separated integers, each once.</summary>
+    /// <exception cref="ArgumentException">An entry is not an integer, one repeats, or the list is empty.</exception>
+    public static IReadOnlyList<int> SeedList(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var parts = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            throw new ArgumentException("--seeds names no seed.", nameof(value));
+        }
+
+        var seeds = new List<int>();
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int seed))
+            {
+                throw new ArgumentException($"--seeds: '{part}' is not an integer seed.", nameof(value));
+            }
+
+            if (seeds.Contains(seed))
+            {
+                throw new ArgumentException($"--seeds: seed {seed} is given twice.", nameof(value));
+            }
+
+            seeds.Add(seed);
+        }
+
+        return seeds;
     }
 
     /// <summary>The default menu size: <c>min(4, E)</c>, at least k.</summary>
@@ -227,11 +328,63 @@ public sealed class MoeTrainingCommand
     {
         _gate.Validators.Add(r =>
         {
-            if (TryGetValue(r, out string? gate) && gate is not null && gate.StartsWith("phase-", StringComparison.Ordinal)
-                && r.GetResult(_policy) is { Implicit: false } given && TryGetValue(given, out string? policy)
-                && policy is not null && policy != gate["phase-".Length..])
+            if (!TryGetValue(r, out string? value) || value is null)
             {
-                r.AddError($"--gate {gate} names the policy {gate["phase-".Length..]} but --policy is {policy}; give one of them.");
+                return;
+            }
+
+            IReadOnlyList<string> gates;
+            try
+            {
+                gates = GateList(value);
+            }
+            catch (ArgumentException ex)
+            {
+                r.AddError(ex.Message.Split(" (Parameter", 2)[0]);
+                return;
+            }
+
+            if (r.GetResult(_policy) is { Implicit: false } given && TryGetValue(given, out string? policy) && policy is not null)
+            {
+                foreach (var gate in gates.Where(g => g.StartsWith("phase-", StringComparison.Ordinal) && g["phase-".Length..] != policy))
+                {
+                    r.AddError($"--gate {gate} names the policy {gate["phase-".Length..]} but --policy is {policy}; give one of them.");
+                }
+            }
+        });
+        _seeds.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out string? value) && value is not null)
+            {
+                try
+                {
+                    SeedList(value);
+                }
+                catch (ArgumentException ex)
+                {
+                    r.AddError(ex.Message.Split(" (Parameter", 2)[0]);
+                }
+            }
+        });
+        _heads.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int heads) && TryValueOf(r, _modelDim, out int dim) && heads >= 1 && dim >= 1 && dim % heads != 0)
+            {
+                r.AddError($"--heads {heads} does not divide --model-dim {dim}.");
+            }
+        });
+        _moeEvery.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int every) && TryValueOf(r, _depth, out int depth) && every >= 1 && depth >= 1 && every > depth)
+            {
+                r.AddError($"--moe-every {every} is larger than --depth {depth}; the model would have no MoE block.");
+            }
+        });
+        _patchSize.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int patch) && patch >= 1 && 28 % patch != 0)
+            {
+                r.AddError($"--patch-size {patch} does not divide the image side 28.");
             }
         });
         _k.Validators.Add(r =>

@@ -4,19 +4,31 @@ namespace PhaseRouter.Examples.MoeTraining.Data;
 public static class DatasetResolver
 {
     /// <summary>
-    /// Resolves <see cref="DatasetKind.Auto"/> (Fashion-MNIST when its files are in <paramref name="dataDirectory"/>,
-    /// else synthetic with a notice saying how to install it) and loads the data.
-    /// An explicit <see cref="DatasetKind.FashionMnist"/> with missing files is an error.
+    /// Resolves <see cref="DatasetKind.Auto"/> and loads the data. Without <paramref name="dataDirectory"/>, auto means
+    /// Fashion-MNIST when its files are in the default directory (<see cref="FashionMnistFiles.DefaultDirectory"/>),
+    /// else the synthetic task with a notice saying how to install it. A given <paramref name="dataDirectory"/> (the
+    /// user's <c>--data-dir</c>) must hold all four files, as must the directory of an explicit
+    /// <see cref="DatasetKind.FashionMnist"/>: otherwise a <see cref="FileNotFoundException"/> names the missing files.
     /// </summary>
     public static LoadedData Load(
         DatasetKind kind,
         string? dataDirectory,
         int? trainLimit,
         int? testLimit,
-        SyntheticMixtureOptions synthetic)
+        SyntheticMixtureOptions synthetic) =>
+        Load(kind, dataDirectory, trainLimit, testLimit, synthetic, FashionMnistFiles.DefaultDirectory);
+
+    /// <summary><see cref="Load(DatasetKind, string?, int?, int?, SyntheticMixtureOptions)"/> with the default directory given (for tests).</summary>
+    internal static LoadedData Load(
+        DatasetKind kind,
+        string? dataDirectory,
+        int? trainLimit,
+        int? testLimit,
+        SyntheticMixtureOptions synthetic,
+        string defaultDirectory)
     {
         ArgumentNullException.ThrowIfNull(synthetic);
-        var dir = dataDirectory ?? FashionMnistFiles.DefaultDirectory;
+        var dir = dataDirectory ?? defaultDirectory;
         switch (kind)
         {
             case DatasetKind.FashionMnist:
@@ -24,7 +36,7 @@ public static class DatasetResolver
             case DatasetKind.Synthetic:
                 return SyntheticMixtureTask.Generate(Limit(synthetic, trainLimit, testLimit));
             case DatasetKind.Auto:
-                if (FashionMnistFiles.IsInstalled(dir))
+                if (dataDirectory is not null || FashionMnistFiles.IsInstalled(dir))
                 {
                     return FashionMnistFiles.Load(dir, trainLimit, testLimit);
                 }

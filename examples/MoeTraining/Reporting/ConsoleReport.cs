@@ -42,32 +42,34 @@ public static class ConsoleReport
             .Start(ctx => body(new SpectreProgressObserver(ctx)));
     }
 
-    /// <summary>The comparison table of the runs.</summary>
-    public static Table ComparisonTable(IReadOnlyList<RunResult> runs)
+    /// <summary>
+    /// The comparison table: one row per gate, every metric of <see cref="RunMetrics.All"/> (the value for one seed,
+    /// mean ± std over several), and whether capacity held in every block of every run.
+    /// </summary>
+    public static Table ComparisonTable(IReadOnlyList<GateAggregate> gates)
     {
-        ArgumentNullException.ThrowIfNull(runs);
-        var c = CultureInfo.InvariantCulture;
-        var table = new Table().Title("Gate comparison (loads and capacity per expert over the test pass)");
-        table.AddColumn("gate");
-        table.AddColumn("policy");
-        foreach (var h in new[] { "test acc", "final loss", "mean load", "max load", "capacity", "dropped", "router ms/batch", "seconds" })
+        ArgumentNullException.ThrowIfNull(gates);
+        int seeds = gates.Count == 0 ? 0 : gates.Max(g => g.Seeds.Count);
+        var table = new Table().Title(seeds > 1
+            ? $"Gate comparison, mean ± std over {seeds} seeds (rates over all MoE blocks, MaxVio mean over blocks)"
+            : "Gate comparison (rates over all MoE blocks, MaxVio mean over blocks)");
+        table.AddColumn(new TableColumn("gate").NoWrap());
+        table.AddColumn(new TableColumn("policy").NoWrap());
+        foreach (var metric in RunMetrics.All)
         {
-            table.AddColumn(new TableColumn(h).RightAligned());
+            table.AddColumn(new TableColumn(Markup.Escape(metric.Header)).RightAligned());
         }
 
-        foreach (var r in runs)
+        table.AddColumn(new TableColumn("capacity held").RightAligned());
+        foreach (var g in gates)
         {
             table.AddRow(
-                Markup.Escape(r.Gate),
-                Markup.Escape(r.Policy ?? "-"),
-                r.TestAccuracy.ToString("P2", c),
-                r.FinalLoss.ToString("F4", c),
-                r.MeanLoad.ToString("F1", c),
-                r.MaxLoad.ToString(c),
-                r.Capacity.ToString(c),
-                r.DroppedSlotRate.ToString("P2", c),
-                r.RouterMsPerBatch.ToString("F3", c),
-                r.Seconds.ToString("F1", c));
+            [
+                Markup.Escape(g.Gate),
+                Markup.Escape(g.Policy ?? "-"),
+                .. RunMetrics.All.Select(m => Markup.Escape(m.Show(g.Metrics[m.Key]))),
+                g.CapacityHeld ? "yes" : "[red]NO[/]",
+            ]);
         }
 
         return table;
@@ -78,7 +80,7 @@ public static class ConsoleReport
     {
         ArgumentNullException.ThrowIfNull(plan);
         var c = CultureInfo.InvariantCulture;
-        var table = new Table().Title("Training load per expert per step, p50 / p99 (demand = top-k choices before capacity)");
+        var table = new Table().Title("Training load per expert per step and MoE block, p50 / p99 (demand = top-k choices before capacity)");
         table.AddColumn(new TableColumn("expert").RightAligned());
         foreach (var g in plan.Gates)
         {
@@ -144,11 +146,13 @@ public static class ConsoleReport
         return lines;
     }
 
-    /// <summary>Writes the comparison table and the capacity plan.</summary>
-    public static void WriteResults(IAnsiConsole console, IReadOnlyList<RunResult> runs, TrainingCapacityPlan plan)
+    /// <summary>Writes the comparison table and the capacity plan of the first seed's runs.</summary>
+    public static void WriteResults(IAnsiConsole console, ExperimentSummary summary)
     {
         ArgumentNullException.ThrowIfNull(console);
-        console.Write(ComparisonTable(runs));
+        ArgumentNullException.ThrowIfNull(summary);
+        var plan = summary.CapacityPlan;
+        console.Write(ComparisonTable(summary.Gates));
         console.WriteLine();
         console.Write(LoadTable(plan));
         foreach (var line in PlanLines(plan))

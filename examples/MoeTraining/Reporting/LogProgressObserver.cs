@@ -55,7 +55,7 @@ public sealed class LogProgressObserver : ITrainingObserver
         ArgumentNullException.ThrowIfNull(result);
         _writer.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"[{result.Gate}] done: test accuracy {result.TestAccuracy:P2}, final loss {result.FinalLoss:F4}, {result.Seconds:F1} s"));
+            $"[{result.Label}] done: test accuracy {result.TestAccuracy:P2}, final loss {result.FinalLoss:F4}, {result.Seconds:F1} s"));
         _writer.Flush();
     }
 }

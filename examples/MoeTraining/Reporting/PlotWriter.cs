@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace PhaseRouter.Examples.MoeTraining.Reporting;
 
-/// <summary>Writes the PNG plots (ScottPlot 5): training loss per gate and expert load per gate.</summary>
+/// <summary>Writes the PNG plots (ScottPlot 5): training loss, expert load and MaxVio per step, one series per gate.</summary>
 public static class PlotWriter
 {
     /// <summary>Plot width in pixels.</summary>
@@ -12,16 +12,67 @@ public static class PlotWriter
     /// <summary>Plot height in pixels.</summary>
     public const int Height = 520;
 
-    /// <summary>Writes training-loss.png and expert-load.png into <paramref name="directory"/>; returns their paths.</summary>
+    /// <summary>
+    /// Writes training-loss.png, expert-load.png and maxvio-batch.png into <paramref name="directory"/> (one series per
+    /// run: pass one seed's runs); returns their paths. A plot that cannot be written throws (IOException,
+    /// UnauthorizedAccessException).
+    /// </summary>
     public static IReadOnlyList<string> Write(IReadOnlyList<RunResult> runs, string directory)
     {
         ArgumentNullException.ThrowIfNull(runs);
         Directory.CreateDirectory(directory);
         var loss = Path.Combine(directory, "training-loss.png");
         var load = Path.Combine(directory, "expert-load.png");
+        var maxVio = Path.Combine(directory, "maxvio-batch.png");
         WriteLossPlot(runs, loss);
         WriteLoadPlot(runs, load);
-        return [loss, load];
+        WriteMaxVioPlot(runs, maxVio);
+        return [loss, load, maxVio];
+    }
+
+    /// <summary>MaxVio of the processed loads per training step (mean over the MoE blocks, moving average of 20 steps), one line per gate.</summary>
+    public static void WriteMaxVioPlot(IReadOnlyList<RunResult> runs, string path) =>
+        WriteStepPlot(
+            runs, r => r.MaxVioCurve, path,
+            "MaxVio_batch per step (max / mean load − 1, mean over MoE blocks, 20-step average)", "MaxVio");
+
+    /// <summary>One line per run of a per-step series (a moving average over 20 steps).</summary>
+    private static void WriteStepPlot(
+        IReadOnlyList<RunResult> runs, Func<RunResult, double[]> series, string path, string title, string yLabel)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int g = 0; g < runs.Count; g++)
+        {
+            var curve = MovingAverage(series(runs[g]), 20);
+            if (curve.Length == 0)
+            {
+                continue;
+            }
+
+            var xs = Enumerable.Range(1, curve.Length).Select(i => (double)i).ToArray();
+            var line = plot.Add.ScatterLine(xs, curve);
+            line.LegendText = runs[g].Gate;
+            line.Color = palette.GetColor(g);
+            line.LineWidth = 2;
+        }
+
+        plot.Title(title);
+        plot.XLabel("step");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        SaveChecked(plot, path);
+    }
+
+    /// <summary>Saves the PNG and checks that a file came out (ScottPlot reports some failures only by writing nothing).</summary>
+    private static void SaveChecked(Plot plot, string path)
+    {
+        plot.SavePng(path, Width, Height);
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            throw new IOException($"The plot {path} was not written.");
+        }
     }
 
     /// <summary>
@@ -74,36 +125,12 @@ public static class PlotWriter
         plot.Title($"Packed S (upper band, each token's top {sources.RowDegree(0)}) and T (lower band, top {depth})");
         plot.XLabel($"token (first {tokens} of {sources.Rows})");
         plot.YLabel($"expert e (T: rows 0..{experts - 1}; S: rows {experts + 1}..{2 * experts})");
-        plot.SavePng(path, Width, Height);
+        SaveChecked(plot, path);
     }
 
     /// <summary>Training loss per step (a moving average over 20 steps), one line per gate.</summary>
-    public static void WriteLossPlot(IReadOnlyList<RunResult> runs, string path)
-    {
-        ArgumentNullException.ThrowIfNull(runs);
-        var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        for (int g = 0; g < runs.Count; g++)
-        {
-            var curve = MovingAverage(runs[g].LossCurve, 20);
-            if (curve.Length == 0)
-            {
-                continue;
-            }
-
-            var xs = Enumerable.Range(1, curve.Length).Select(i => (double)i).ToArray();
-            var line = plot.Add.ScatterLine(xs, curve);
-            line.LegendText = runs[g].Gate;
-            line.Color = palette.GetColor(g);
-            line.LineWidth = 2;
-        }
-
-        plot.Title("Training loss per gate (moving average of 20 steps)");
-        plot.XLabel("step");
-        plot.YLabel("cross-entropy");
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Width, Height);
-    }
+    public static void WriteLossPlot(IReadOnlyList<RunResult> runs, string path) =>
+        WriteStepPlot(runs, r => r.LossCurve, path, "Training loss per gate (moving average of 20 steps)", "cross-entropy");
 
     /// <summary>
     /// Mean test load of each expert, bars grouped by expert and coloured by gate, with each gate's
@@ -142,11 +169,11 @@ public static class PlotWriter
             Enumerable.Range(0, experts).Select(e => (double)e).ToArray(),
             Enumerable.Range(0, experts).Select(e => $"expert {e}").ToArray());
         double top = runs.SelectMany(r => r.TestLoadPerExpert.Append(r.Capacity)).DefaultIfEmpty(1).Max();
-        plot.Axes.SetLimitsY(0, top * 1.35); // room above the bars for the legend
-        plot.Title("Mean tokens per expert per test batch");
+        plot.Axes.SetLimitsY(0, top * (1.2 + (0.1 * runs.Count))); // room above the bars for the legend, one line per gate
+        plot.Title("Mean tokens per expert per test batch (last MoE block)");
         plot.YLabel("tokens");
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Width, Height);
+        SaveChecked(plot, path);
     }
 
     /// <summary>Trailing moving average (the first points average what is there).</summary>

@@ -42,13 +42,13 @@ public sealed class SpectreProgressObserver : ITrainingObserver
     public void RunCompleted(RunResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var task = _tasks[result.Gate];
+        var task = _tasks[result.Label];
         task.Value = task.MaxValue;
         task.Description = Label(
-            result.Gate,
+            result.Label,
             FormattableString.Invariant($"done: test acc {result.TestAccuracy:P2}, loss {result.FinalLoss:F3}, {result.Seconds:F1} s"));
         task.StopTask();
     }
 
-    private static string Label(string gate, string text) => $"[bold]{Markup.Escape(gate),-8}[/] {Markup.Escape(text)}";
+    private static string Label(string run, string text) => $"[bold]{Markup.Escape(run),-14}[/] {Markup.Escape(text)}";
 }

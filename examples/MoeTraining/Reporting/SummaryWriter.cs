@@ -33,7 +33,7 @@ public static class SummaryWriter
         return [json, md];
     }
 
-    /// <summary>The Markdown report: settings, comparison table, capacity plan and plots.</summary>
+    /// <summary>The Markdown report: settings, comparison table (mean ± std over seeds), every run, capacity plan and plots.</summary>
     public static string ToMarkdown(ExperimentSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
@@ -42,37 +42,94 @@ public static class SummaryWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Mixture-of-experts training: gate comparison");
         sb.AppendLine();
+        if (summary.PlotError is { } plotError)
+        {
+            sb.AppendLine(c, $"**The plots could not be written: {plotError}** (the run exited with an error).");
+            sb.AppendLine();
+        }
+
         sb.AppendLine(c, $"- Data: {summary.DatasetDescription}");
-        sb.AppendLine(c, $"- Model: 16 patch tokens of 7×7, d={s.ModelDim}, expert hidden={s.HiddenDim}, E={s.Experts}, k={s.K}");
-        sb.AppendLine(c, $"- Training: {s.Epochs} epoch(s), batch {s.BatchSize} images ({s.BatchSize * 16} tokens), Adam lr={s.LearningRate}, seed {s.Seed}, {s.Threads} thread(s)");
-        sb.AppendLine(c, $"- Capacity factor {s.CapacityFactor}, phase policy {s.Policy}, menu size {s.MenuSize}");
+        sb.AppendLine(c, $"- Model: {ModelLine(s)}");
+        sb.AppendLine(c, $"- Training: {TrainingLine(s)}");
+        sb.AppendLine(c, $"- Gates: {string.Join(", ", s.Gates)}; seeds {string.Join(", ", s.Seeds)}; capacity factor {s.CapacityFactor}, phase policy {s.Policy}, menu size {s.MenuSize}");
         sb.AppendLine(c, $"- Total time: {summary.TotalSeconds:F1} s");
         sb.AppendLine();
-        sb.AppendLine("| gate | policy | test accuracy | final loss | mean load | max load | capacity | dropped (test) | dropped (train) | router ms/batch | seconds |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in summary.Runs)
+        int seeds = summary.Gates.Count == 0 ? 0 : summary.Gates.Max(g => g.Seeds.Count);
+        sb.AppendLine(seeds > 1 ? $"Mean ± std over {seeds} seeds (std in points for rates):" : "One seed:");
+        sb.AppendLine();
+        sb.AppendLine("| gate | policy | " + string.Join(" | ", RunMetrics.All.Select(m => m.Header)) + " | capacity held |");
+        sb.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", RunMetrics.All.Count)) + "---|");
+        foreach (var g in summary.Gates)
         {
             sb.AppendLine(c,
-                $"| {r.Gate} | {r.Policy ?? "-"} | {r.TestAccuracy:P2} | {r.FinalLoss:F4} | {r.MeanLoad:F1} | {r.MaxLoad} | {r.Capacity} | {r.DroppedSlotRate:P2} | {r.TrainDroppedSlotRate:P2} | {r.RouterMsPerBatch:F3} | {r.Seconds:F1} |");
+                $"| {g.Gate} | {g.Policy ?? "-"} | {string.Join(" | ", RunMetrics.All.Select(m => m.Show(g.Metrics[m.Key])))} | {(g.CapacityHeld ? "yes" : "NO")} |");
         }
 
         sb.AppendLine();
-        sb.AppendLine("Mean/max load and capacity are per expert over the test batches; final loss is the mean training loss of the last steps.");
+        sb.AppendLine(MetricsNote);
         sb.AppendLine();
-        AppendPlan(sb, summary.CapacityPlan, c);
+        sb.AppendLine("## Every run");
+        sb.AppendLine();
+        sb.AppendLine("| gate | seed | " + string.Join(" | ", RunMetrics.All.Select(m => m.Header)) + " | max load | capacity |");
+        sb.AppendLine("|---|---:|" + string.Concat(Enumerable.Repeat("---:|", RunMetrics.All.Count + 2)));
+        foreach (var r in summary.Runs)
+        {
+            sb.AppendLine(c,
+                $"| {r.Gate} | {r.Seed} | {string.Join(" | ", RunMetrics.All.Select(m => m.Value(r).ToString(m.Format, c)))} | {r.MaxLoad} | {r.Capacity} |");
+        }
+
+        sb.AppendLine();
+        AppendPlan(sb, summary, c);
         sb.AppendLine("## Plots");
+        sb.AppendLine();
+        sb.AppendLine(c, $"Seed {summary.PlanSeed}.");
         sb.AppendLine();
         sb.AppendLine("![training loss](training-loss.png)");
         sb.AppendLine();
         sb.AppendLine("![expert load](expert-load.png)");
+        sb.AppendLine();
+        sb.AppendLine("![MaxVio per step](maxvio-batch.png)");
         return sb.ToString();
     }
 
-    private static void AppendPlan(StringBuilder sb, TrainingCapacityPlan plan, CultureInfo c)
+    /// <summary>What the columns mean (summary.md and the README).</summary>
+    public const string MetricsNote =
+        "Rates are over the slots (tokens for \"no expert\") of all MoE blocks; \"spilled\" = routed slots whose expert is " +
+        "outside the token's top-k; MaxVio = max_e load_e / mean load − 1, \"batch\" averaged over training steps on the " +
+        "loads the experts processed, \"demand\" the same on the top-k before capacity, \"global\" on the loads summed " +
+        "over the test set; MaxVio figures are means over the MoE blocks; router ms is per training batch summed over the " +
+        "blocks; final loss is the mean training loss of the last 50 steps; seconds include the test pass.";
+
+    /// <summary>The model in one line.</summary>
+    public static string ModelLine(ExperimentSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var config = Model.MoeModelFactory.Config(settings);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"ViT, {config.TokensPerImage} patch tokens of {config.PatchSide}×{config.PatchSide}, d={config.ModelDim}, {config.Depth} pre-norm blocks " +
+            $"with {config.Heads}-head self-attention, MoE feed-forward in blocks {string.Join(", ", config.MoeBlocks.Select(b => b + 1))} " +
+            $"(E={config.Experts}, k={settings.K}, expert hidden {config.HiddenDim}; the others a dense MLP of hidden {config.HiddenDim}), each MoE block with its own gate");
+    }
+
+    /// <summary>The training set-up in one line.</summary>
+    public static string TrainingLine(ExperimentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var config = Model.MoeModelFactory.Config(settings);
+        string perEpoch = settings.TrainPerEpoch is int n ? $"{n} training images per epoch (a different shuffle each epoch)" : "the whole training set per epoch";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{settings.Epochs} epoch(s) of {perEpoch}, batch {settings.BatchSize} images ({settings.BatchSize * config.TokensPerImage} tokens per MoE block), " +
+            $"Adam lr={settings.LearningRate} with cosine decay, {settings.Threads} thread(s)");
+    }
+
+    private static void AppendPlan(StringBuilder sb, ExperimentSummary summary, CultureInfo c)
+    {
+        var plan = summary.CapacityPlan;
         sb.AppendLine("## Capacity planning");
         sb.AppendLine();
-        sb.AppendLine(c, $"Source: {plan.Source}. Slots per step: {plan.SlotsPerStep}; E={plan.Experts}.");
+        sb.AppendLine(c,
+            $"Source: {plan.Source}. Seed {summary.PlanSeed}; each MoE block's loads at each step are one sample (pooled over the blocks). " +
+            $"Slots per step and block: {plan.SlotsPerStep}; E={plan.Experts}.");
         sb.AppendLine();
         if (plan.Gates.Count > 0)
         {

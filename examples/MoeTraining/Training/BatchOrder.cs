@@ -18,10 +18,13 @@ public static class BatchOrder
         return order;
     }
 
-    /// <summary>Full batches per epoch (a last partial batch is skipped so every step routes the same number of tokens).</summary>
-    public static int BatchesPerEpoch(int count, int batchSize)
+    /// <summary>
+    /// Full batches per epoch over <paramref name="count"/> images, or over the first <paramref name="perEpoch"/> of
+    /// each epoch's shuffle when given (a last partial batch is skipped so every step routes the same number of tokens).
+    /// </summary>
+    public static int BatchesPerEpoch(int count, int batchSize, int? perEpoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return count / batchSize;
+        return Math.Min(count, perEpoch ?? count) / batchSize;
     }
 }

@@ -16,13 +16,18 @@ public static class CapacityPlanBuilder
     /// <summary>Names the planner in the report.</summary>
     public const string Source = "PhaseRouter.Statistics.RoutingStatistics.EstimateCapacity over the per-step loads of training";
 
-    /// <summary>Builds the plan from the runs' step records.</summary>
+    /// <summary>
+    /// Builds the plan from the runs' step records. With several MoE blocks each block's loads at each step are one
+    /// sample (the blocks route the same number of tokens under the same capacity), so the per-expert figures are pooled
+    /// over the blocks and a capacity requirement holds for every block.
+    /// </summary>
     public static TrainingCapacityPlan Build(IReadOnlyList<RunResult> runs, int experts, int k, double capacityFactor)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var recorded = runs.Where(r => r.StepRecords.Count > 0).ToArray();
-        long slots = recorded.Select(r => (long)r.StepRecords[0].Slots).FirstOrDefault();
-        int tokens = (int)(slots / Math.Max(1, k));
+        var recorded = runs.Where(r => r.StepRecords.Count > 0 && r.StepRecords[0].Blocks.Count > 0).ToArray();
+        var first = recorded.Select(r => r.StepRecords[0].Blocks[0]).FirstOrDefault();
+        long slots = first?.Slots ?? 0;
+        int tokens = first?.Tokens ?? 0;
 
         var profiles = new List<GateLoadProfile>();
         PhaseHeadroom? headroom = null;
@@ -30,13 +35,13 @@ public static class CapacityPlanBuilder
         IReadOnlyList<CapacityRequirement> softmaxSteady = [];
         foreach (var run in recorded)
         {
-            var loads = run.StepRecords.Select(s => s.Loads).ToArray();
+            var loads = run.StepRecords.SelectMany(s => s.Blocks.Select(b => b.Loads)).ToArray();
             var loadPlan = RoutingStatistics.EstimateCapacity(loads, tokens, k, [], capacityFactor);
-            var demand = run.StepRecords.Select(s => s.Demand).ToArray();
+            var demand = run.StepRecords.SelectMany(s => s.Blocks.Select(b => b.Demand)).ToArray();
             var demandPlan = RoutingStatistics.EstimateCapacity(demand, tokens, k, TargetDropRates);
             profiles.Add(new GateLoadProfile(
                 run.Gate,
-                run.StepRecords[0].Capacity,
+                run.StepRecords[0].Blocks[0].Capacity,
                 PerExpert(loadPlan),
                 PerExpert(demandPlan),
                 demandPlan.Requirements));
@@ -44,7 +49,7 @@ public static class CapacityPlanBuilder
             if (run.Gate == "softmax")
             {
                 softmaxAll = demandPlan.Requirements;
-                var secondHalf = demand.Skip(demand.Length / 2).ToArray();
+                var secondHalf = run.StepRecords.Skip(run.StepRecords.Count / 2).SelectMany(s => s.Blocks.Select(b => b.Demand)).ToArray();
                 softmaxSteady = RoutingStatistics.EstimateCapacity(secondHalf, tokens, k, TargetDropRates).Requirements;
             }
 

@@ -9,16 +9,26 @@ using static TorchSharp.torch;
 namespace PhaseRouter.Examples.MoeTraining.Training;
 
 /// <summary>
-/// Trains the classifier with one gate (Adam, cross-entropy, plus the softmax gate's auxiliary loss), recording
-/// loss, accuracy, timings, loads and demand at every step, then runs the test pass.
+/// Trains the vision transformer with one gate in every MoE block (Adam, cross-entropy, plus the softmax gate's
+/// auxiliary loss), recording loss, accuracy, timings and each block's routing at every step, then runs the test pass.
 /// </summary>
 public static class GateTrainer
 {
     /// <summary>Steps averaged into the final training loss.</summary>
     public const int FinalLossWindow = 50;
 
-    /// <summary>Trains and tests <paramref name="gate"/>.</summary>
-    /// <param name="gate">The gate to train.</param>
+    /// <summary>Trains and tests the gate called <paramref name="gate"/> (see <see cref="GateCatalog"/>).</summary>
+    public static RunResult Run(
+        string gate,
+        ExperimentSettings settings,
+        LoadedData data,
+        ITrainingObserver observer,
+        Func<IEnumerable<global::TorchSharp.Modules.Parameter>, double, optim.Optimizer>? createOptimizer = null,
+        CancellationToken token = default) =>
+        Run(GateCatalog.Get(gate), settings, data, observer, createOptimizer, token);
+
+    /// <summary>Trains and tests <paramref name="gate"/> with the seed <see cref="ExperimentSettings.Seed"/>.</summary>
+    /// <param name="gate">The gate to train (one per MoE block).</param>
     /// <param name="settings">Sizes, seed, learning rate and epochs.</param>
     /// <param name="data">The train and test split.</param>
     /// <param name="observer">Receives progress.</param>
@@ -28,24 +38,25 @@ public static class GateTrainer
     /// </param>
     /// <param name="token">Cancels between steps.</param>
     public static RunResult Run(
-        GateKind gate,
+        GateDefinition gate,
         ExperimentSettings settings,
         LoadedData data,
         ITrainingObserver observer,
         Func<IEnumerable<global::TorchSharp.Modules.Parameter>, double, optim.Optimizer>? createOptimizer = null,
         CancellationToken token = default)
     {
+        ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(observer);
         var clock = Stopwatch.StartNew();
-        string name = GateName(gate);
+        string label = settings.Seeds.Count > 1 ? $"{gate.Name} seed {settings.Seed}" : gate.Name;
         int batchSize = settings.BatchSize;
-        int batchesPerEpoch = BatchOrder.BatchesPerEpoch(data.Train.Count, batchSize);
+        int batchesPerEpoch = BatchOrder.BatchesPerEpoch(data.Train.Count, batchSize, settings.TrainPerEpoch);
         if (batchesPerEpoch == 0)
         {
             throw new InvalidOperationException(
-                $"The training set has {data.Train.Count} images, fewer than one batch of {batchSize}.");
+                $"The training set has {data.Train.Count} images (per epoch {settings.TrainPerEpoch?.ToString() ?? "all"}), fewer than one batch of {batchSize}.");
         }
 
         int totalSteps = batchesPerEpoch * settings.Epochs;
@@ -58,13 +69,14 @@ public static class GateTrainer
         // Explicit scalars for the whole run (Tensor + Tensor would make an implicit alpha = 1; see ScalarSafeAdam).
         using var auxLossWeight = settings.AuxLossWeight.ToScalar();
         using var one = 1.ToScalar();
+        bool addAuxLoss = gate.UsesAuxLoss && settings.AuxLossWeight > 0;
 
         // Cosine decay of the learning rate to a tenth over the run: the last steps average out batch noise.
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, totalSteps, settings.LearningRate * 0.1);
         var (mean, std) = data.Train.PixelStatistics();
         var builder = new BatchBuilder(data.Train, mean, std);
         var records = new List<StepRecord>(totalSteps);
-        observer.RunStarted(name, totalSteps);
+        observer.RunStarted(label, totalSteps);
 
         classifier.train();
         int step = 0;
@@ -79,13 +91,18 @@ public static class GateTrainer
                 using var scope = NewDisposeScope();
                 var (images, labels) = builder.Build(order, b * batchSize, batchSize);
                 optimizer.zero_grad();
-                var logits = classifier.forward(images);
+                var logits = classifier.call(images);
                 var loss = nn.functional.cross_entropy(logits, labels);
-                var plan = model.Moe.LastPlan
-                           ?? throw new InvalidOperationException("The mixture-of-experts layer produced no routing plan.");
-                var objective = gate == GateKind.Softmax && settings.AuxLossWeight > 0
-                    ? loss.add(plan.AuxLoss.mul(auxLossWeight), one)
-                    : loss;
+                var blocks = ReadPlans(model);
+                var objective = loss;
+                if (addAuxLoss)
+                {
+                    foreach (var layer in model.MoeLayers)
+                    {
+                        objective = objective.add(layer.LastPlan!.AuxLoss.mul(auxLossWeight), one);
+                    }
+                }
+
                 objective.backward();
                 optimizer.step();
                 schedule.step();
@@ -95,37 +112,26 @@ public static class GateTrainer
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (double.IsNaN(lossValue))
                 {
-                    throw new InvalidOperationException($"The {name} run diverged at step {step} (loss is NaN).");
+                    throw new InvalidOperationException($"The {label} run diverged at step {step} (loss is NaN).");
                 }
 
-                var record = new StepRecord(
-                    step,
-                    epoch,
-                    lossValue,
-                    (double)correct / batchSize,
-                    ms,
-                    plan.RouterMilliseconds,
-                    plan.GetExpertLoads(),
-                    plan.GetExpertDemand(),
-                    plan.Capacity,
-                    plan.DroppedSlots,
-                    plan.Tokens * plan.K);
+                var record = new StepRecord(step, epoch, lossValue, (double)correct / batchSize, ms, blocks);
                 records.Add(record);
-                observer.StepCompleted(name, record, totalSteps);
+                observer.StepCompleted(label, record, totalSteps);
             }
         }
 
-        observer.Evaluating(name);
+        observer.Evaluating(label);
         var evaluation = Evaluate(model, new BatchBuilder(data.Test, mean, std), data.Test.Count, batchSize);
         clock.Stop();
 
-        long slots = records.Sum(r => (long)r.Slots);
-        long dropped = records.Sum(r => r.DroppedSlots);
         int window = Math.Min(FinalLossWindow, records.Count);
         var result = new RunResult
         {
-            Gate = name,
-            Policy = gate == GateKind.Phase ? settings.Policy.ToString() : null,
+            Gate = gate.Name,
+            Label = label,
+            Seed = settings.Seed,
+            Policy = gate.IsPhase ? gate.PolicyFor(settings).ToString() : null,
             TestAccuracy = evaluation.Accuracy,
             FinalLoss = records.Skip(records.Count - window).Average(r => r.Loss),
             FinalLossWindow = window,
@@ -133,14 +139,24 @@ public static class GateTrainer
             MaxLoad = evaluation.MaxLoad,
             Capacity = evaluation.Capacity,
             DroppedSlotRate = evaluation.DroppedSlotRate,
-            TrainDroppedSlotRate = slots == 0 ? 0 : (double)dropped / slots,
-            TrainMaxLoad = records.Max(r => r.Loads.Max()),
+            SpilledSlotRate = evaluation.SpilledSlotRate,
+            NoExpertRate = evaluation.NoExpertRate,
+            MaxVioGlobal = evaluation.MaxVioGlobal,
+            TrainDroppedSlotRate = Rate(records.Sum(r => r.DroppedSlots), records.Sum(r => r.Slots)),
+            TrainSpilledSlotRate = Rate(records.Sum(r => r.SpilledSlots), records.Sum(r => r.Slots)),
+            TrainNoExpertRate = Rate(records.Sum(r => r.TokensWithoutExpert), records.Sum(r => r.Tokens)),
+            MaxVioBatch = records.Average(r => r.MaxVio),
+            MaxVioBatchDemand = records.Average(r => r.DemandMaxVio),
+            TrainMaxLoad = records.Max(r => r.Blocks.Select(b => b.Loads.Max()).DefaultIfEmpty(0).Max()),
+            CapacityHeld = records.All(r => r.WithinCapacity) && evaluation.Blocks.All(b => b.MaxLoad <= b.Capacity),
             RouterMsPerBatch = records.Average(r => r.RouterMilliseconds),
             StepMs = records.Average(r => r.StepMilliseconds),
             Seconds = clock.Elapsed.TotalSeconds,
             Steps = records.Count,
-            TestLoadPerExpert = evaluation.MeanLoadPerExpert,
-            LossCurve = records.Select(r => r.Loss).ToArray(),
+            TestLoadPerExpert = evaluation.Blocks.Count == 0 ? [] : evaluation.Blocks[^1].MeanLoadPerExpert,
+            TestBlocks = evaluation.Blocks,
+            LossCurve = [.. records.Select(r => r.Loss)],
+            MaxVioCurve = [.. records.Select(r => r.MaxVio)],
             StepRecords = records,
         };
         observer.RunCompleted(result);
@@ -148,8 +164,8 @@ public static class GateTrainer
     }
 
     /// <summary>
-    /// The test pass over the <paramref name="count"/> test images in evaluation mode (routing seed fixed at the base
-    /// seed), in batches of <paramref name="batchSize"/> images; loads and capacity come from the full batches.
+    /// The test pass over the <paramref name="count"/> test images in evaluation mode (routing seed fixed at each
+    /// gate's base seed), in batches of <paramref name="batchSize"/> images; per-expert mean loads come from the full batches.
     /// </summary>
     public static EvaluationResult Evaluate(MoeModel model, BatchBuilder test, int count, int batchSize)
     {
@@ -161,57 +177,23 @@ public static class GateTrainer
         {
             using var noGrad = no_grad();
             var order = Enumerable.Range(0, count).ToArray();
+            var accumulators = model.MoeBlocks.Select(b => new TestAccumulator(b)).ToArray();
             long correct = 0;
-            long slots = 0;
-            long dropped = 0;
-            int maxLoad = 0;
-            int capacity = 0;
-            int fullBatches = 0;
-            int allBatches = 0;
-            double[]? loadSum = null;
-            double[]? allLoadSum = null;
             for (int start = 0; start < count; start += batchSize)
             {
                 int size = Math.Min(batchSize, count - start);
                 using var scope = NewDisposeScope();
                 var (images, labels) = test.Build(order, start, size);
-                var logits = classifier.forward(images);
+                var logits = classifier.call(images);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
-                var plan = model.Moe.LastPlan!;
-                var loads = plan.GetExpertLoads();
-                slots += (long)plan.Tokens * plan.K;
-                dropped += plan.DroppedSlots;
-                maxLoad = Math.Max(maxLoad, loads.Max());
-                capacity = Math.Max(capacity, plan.Capacity);
-                allBatches++;
-                allLoadSum ??= new double[loads.Length];
-                for (int e = 0; e < loads.Length; e++)
+                var blocks = ReadPlans(model);
+                for (int i = 0; i < blocks.Length; i++)
                 {
-                    allLoadSum[e] += loads[e];
-                }
-
-                if (size == batchSize)
-                {
-                    fullBatches++;
-                    loadSum ??= new double[loads.Length];
-                    for (int e = 0; e < loads.Length; e++)
-                    {
-                        loadSum[e] += loads[e];
-                    }
+                    accumulators[i].Add(blocks[i], fullBatch: size == batchSize);
                 }
             }
 
-            // Mean over the full batches; a test set smaller than one batch has only its partial one.
-            var perExpert = loadSum is not null
-                ? loadSum.Select(v => v / fullBatches).ToArray()
-                : allLoadSum?.Select(v => v / allBatches).ToArray() ?? [];
-            return new EvaluationResult(
-                (double)correct / count,
-                perExpert.Length == 0 ? 0 : perExpert.Average(),
-                maxLoad,
-                capacity,
-                slots == 0 ? 0 : (double)dropped / slots,
-                perExpert);
+            return new EvaluationResult(count == 0 ? 0 : (double)correct / count, [.. accumulators.Select(a => a.Result())]);
         }
         finally
         {
@@ -219,6 +201,14 @@ public static class GateTrainer
         }
     }
 
-    /// <summary>The lower-case name of a gate used in reports: phase, softmax, hash.</summary>
-    public static string GateName(GateKind gate) => gate.ToString().ToLowerInvariant();
+    /// <summary>The routing of the last batch in every MoE block, read from the layers' plans.</summary>
+    private static BlockRouting[] ReadPlans(MoeModel model) =>
+    [
+        .. model.MoeLayers.Select((layer, i) => BlockRouting.From(
+            model.MoeBlocks[i],
+            layer.LastPlan ?? throw new InvalidOperationException("A mixture-of-experts layer produced no routing plan."),
+            layer.Gate.K)),
+    ];
+
+    private static double Rate(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 }

@@ -11,7 +11,7 @@ public sealed record TrainingCapacityPlan
     /// <summary>Experts E.</summary>
     public int Experts { get; init; }
 
-    /// <summary>Slots per training step (tokens · k).</summary>
+    /// <summary>Slots per training step of one MoE block (tokens · k).</summary>
     public long SlotsPerStep { get; init; }
 
     /// <summary>Capacity factor the runs trained with.</summary>

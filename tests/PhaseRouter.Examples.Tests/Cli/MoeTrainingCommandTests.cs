@@ -29,8 +29,19 @@ public sealed class MoeTrainingCommandTests
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, error);
         Assert.NotNull(s);
-        Assert.Equal([GateKind.Phase, GateKind.Softmax, GateKind.Hash], s.Gates);
+        Assert.Equal(GateCatalog.All.Select(g => g.Name), s.Gates);
+        Assert.Contains("phase", s.Gates);
+        Assert.Contains("softmax", s.Gates);
+        Assert.Contains("hash", s.Gates);
+        Assert.Equal([42], s.Seeds);
+        Assert.Equal(42, s.Seed);
         Assert.Equal(GatePolicy.Spill, s.Policy);
+        Assert.Equal(4, s.Depth);
+        Assert.Equal(4, s.Heads);
+        Assert.Equal(2, s.MoeEvery);
+        Assert.Equal(7, s.PatchSize);
+        Assert.Equal(25_600, s.TrainPerEpoch);
+        Assert.Equal(1, s.Threads);
         Assert.Equal(2, s.Epochs);
         Assert.Equal(8, s.Experts);
         Assert.Equal(1, s.K);
@@ -46,13 +57,14 @@ public sealed class MoeTrainingCommandTests
     {
         var (code, s, _, error) = await Invoke(
             "--gate", "softmax", "--policy", "menu", "--epochs", "3", "--experts", "16", "--k", "2",
-            "--capacity-factor", "1.25", "--menu-size", "6", "--batch-size", "32", "--seed", "7", "--threads", "1",
+            "--capacity-factor", "1.25", "--menu-size", "6", "--batch-size", "32", "--seeds", "7", "--threads", "1",
             "--out", "somewhere", "--data-dir", Path.GetTempPath(), "--dataset", "synthetic",
-            "--train-samples", "500", "--test-samples", "100");
+            "--train-samples", "500", "--test-samples", "100", "--train-per-epoch", "300", "--depth", "6", "--heads", "2",
+            "--moe-every", "3", "--patch-size", "4", "--model-dim", "32", "--hidden-dim", "48", "--learning-rate", "0.01");
 
         Assert.True(code == 0, error);
         Assert.NotNull(s);
-        Assert.Equal([GateKind.Softmax], s.Gates);
+        Assert.Equal(["softmax"], s.Gates);
         Assert.Equal(GatePolicy.Menu, s.Policy);
         Assert.Equal(3, s.Epochs);
         Assert.Equal(16, s.Experts);
@@ -61,12 +73,74 @@ public sealed class MoeTrainingCommandTests
         Assert.Equal(6, s.MenuSize);
         Assert.Equal(32, s.BatchSize);
         Assert.Equal(7, s.Seed);
+        Assert.Equal([7], s.Seeds);
         Assert.Equal(1, s.Threads);
         Assert.Equal("somewhere", s.OutputDirectory);
         Assert.Equal(Path.GetTempPath(), s.DataDirectory);
         Assert.Equal(DatasetKind.Synthetic, s.Dataset);
         Assert.Equal(500, s.TrainSamples);
         Assert.Equal(100, s.TestSamples);
+        Assert.Equal(300, s.TrainPerEpoch);
+        Assert.Equal(6, s.Depth);
+        Assert.Equal(2, s.Heads);
+        Assert.Equal(3, s.MoeEvery);
+        Assert.Equal(4, s.PatchSize);
+        Assert.Equal(32, s.ModelDim);
+        Assert.Equal(48, s.HiddenDim);
+        Assert.Equal(0.01, s.LearningRate);
+    }
+
+    [Theory]
+    [InlineData("phase,softmax", new[] { "phase", "softmax" })]
+    [InlineData(" hash , phase ", new[] { "hash", "phase" })]
+    [InlineData("softmax,softmax", new[] { "softmax" })]
+    [InlineData("phase-menu,phase-spill", new[] { "phase-menu", "phase-spill" })]
+    public async Task GateList_IsSplitAndDeduplicated(string value, string[] expected)
+    {
+        var (code, s, _, error) = await Invoke("--gate", value);
+        Assert.True(code == 0, error);
+        Assert.Equal(expected, s!.Gates);
+    }
+
+    [Fact]
+    public async Task GateList_ExpandsAllInPlace()
+    {
+        var (code, s, _, error) = await Invoke("--gate", "hash,all");
+        Assert.True(code == 0, error);
+        Assert.Equal(["hash", .. GateCatalog.All.Select(g => g.Name).Where(n => n != "hash")], s!.Gates);
+    }
+
+    [Fact]
+    public async Task Seeds_AreAListAndSeedIsItsAlias()
+    {
+        var (code, s, _, error) = await Invoke("--seeds", "42,1, 2");
+        Assert.True(code == 0, error);
+        Assert.Equal([42, 1, 2], s!.Seeds);
+        Assert.Equal(42, s.Seed);
+
+        var (aliasCode, alias, _, _) = await Invoke("--seed", "9");
+        Assert.Equal(0, aliasCode);
+        Assert.Equal([9], alias!.Seeds);
+    }
+
+    [Theory]
+    [InlineData("--seeds", "1,x", "--seeds: 'x' is not an integer seed")]
+    [InlineData("--seeds", "3,3", "--seeds: seed 3 is given twice")]
+    [InlineData("--seeds", ",", "--seeds names no seed")]
+    [InlineData("--gate", "phase,topk", "--gate: unknown gate 'topk'")]
+    [InlineData("--gate", ",", "--gate names no gate")]
+    [InlineData("--heads", "3", "--heads 3 does not divide --model-dim 64")]
+    [InlineData("--moe-every", "5", "--moe-every 5 is larger than --depth 4")]
+    [InlineData("--patch-size", "5", "--patch-size 5 does not divide the image side 28")]
+    [InlineData("--depth", "0", "--depth must be at least 1")]
+    [InlineData("--train-per-epoch", "0", "--train-per-epoch must be at least 1")]
+    public async Task InvalidListOrShape_IsRejected(string option, string value, string expected)
+    {
+        var (code, s, _, error) = await Invoke(option, value);
+
+        Assert.NotEqual(0, code);
+        Assert.Null(s);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -96,8 +170,9 @@ public sealed class MoeTrainingCommandTests
     {
         var (code, s, _, error) = await Invoke(args);
         Assert.True(code == 0, error);
-        Assert.Equal([GateKind.Phase], s!.Gates);
-        Assert.Equal(policy, s.Policy);
+        var gate = GateCatalog.Get(Assert.Single(s!.Gates));
+        Assert.True(gate.IsPhase);
+        Assert.Equal(policy, gate.PolicyFor(s));
     }
 
     [Fact]
@@ -170,7 +245,11 @@ public sealed class MoeTrainingCommandTests
         var (code, s, output, _) = await Invoke("--help");
         Assert.Equal(0, code);
         Assert.Null(s);
-        foreach (var option in new[] { "--gate", "--policy", "--epochs", "--experts", "--k", "--capacity-factor", "--menu-size", "--batch-size", "--seed", "--threads", "--out", "--data-dir", "--dataset" })
+        foreach (var option in new[]
+                 {
+                     "--gate", "--seeds", "--policy", "--epochs", "--experts", "--k", "--capacity-factor", "--menu-size", "--batch-size",
+                     "--threads", "--out", "--data-dir", "--dataset", "--depth", "--heads", "--moe-every", "--patch-size", "--train-per-epoch",
+                 })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }

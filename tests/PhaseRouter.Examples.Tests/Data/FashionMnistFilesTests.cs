@@ -66,15 +66,29 @@ public sealed class FashionMnistFilesTests : IDisposable
     }
 
     [Fact]
-    public void Resolver_Auto_FallsBackToSyntheticWithInstallNotice()
+    public void Resolver_Auto_WithoutDataDir_FallsBackToSyntheticWithInstallNotice()
     {
-        var data = DatasetResolver.Load(DatasetKind.Auto, _dir.Path, 200, 50, new SyntheticMixtureOptions());
+        // No --data-dir, and the default directory (here an empty one) lacks the files.
+        var data = DatasetResolver.Load(DatasetKind.Auto, null, 200, 50, new SyntheticMixtureOptions(), defaultDirectory: _dir.Path);
 
         Assert.Equal(DatasetKind.Synthetic, data.Kind);
         Assert.Equal(200, data.Train.Count);
         Assert.Equal(50, data.Test.Count);
         Assert.NotNull(data.Notice);
         Assert.Contains("sudo apt-get install dataset-fashion-mnist", data.Notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolver_Auto_WithAGivenDataDirLackingFiles_IsAnErrorNamingThem()
+    {
+        // --data-dir given but incomplete: an error, not a silent switch to the synthetic task.
+        WriteSet("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 20, compress: true);
+
+        var ex = Assert.Throws<FileNotFoundException>(
+            () => DatasetResolver.Load(DatasetKind.Auto, _dir.Path, null, null, new SyntheticMixtureOptions()));
+
+        Assert.Contains("t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(_dir.Path, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

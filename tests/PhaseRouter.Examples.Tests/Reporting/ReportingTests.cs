@@ -6,17 +6,24 @@ namespace PhaseRouter.Examples.Tests.Reporting;
 
 public sealed class ReportingTests
 {
+    private static readonly int[] MoeBlocks = [1, 3];
+
     private static RunResult Run(string gate, double accuracy, int seed)
     {
         var rng = new Random(seed);
         var steps = Enumerable.Range(1, 60).Select(i => new StepRecord(
-            i, 1, 2.3 - (i * 0.02), 0.5, 3.0, 0.2,
-            Enumerable.Range(0, 4).Select(_ => rng.Next(100, 129)).ToArray(),
-            Demand(rng),
-            128, 3, 512)).ToArray();
+            i, 1, 2.3 - (i * 0.02), 0.5, 3.0,
+            [
+                .. MoeBlocks.Select(block => new BlockRouting(
+                    block,
+                    [.. Enumerable.Range(0, 4).Select(_ => rng.Next(100, 129))],
+                    Demand(rng),
+                    128, 512, 512, 3, 0, 3, 0.1)),
+            ])).ToArray();
         return new RunResult
         {
             Gate = gate,
+            Seed = seed,
             Policy = gate == "phase" ? "Spill" : null,
             TestAccuracy = accuracy,
             FinalLoss = 1.1,
@@ -30,7 +37,9 @@ public sealed class ReportingTests
             Steps = steps.Length,
             TestLoadPerExpert = [120, 128, 110, 127],
             LossCurve = steps.Select(s => s.Loss).ToArray(),
+            MaxVioCurve = steps.Select(s => s.MaxVio).ToArray(),
             StepRecords = steps,
+            CapacityHeld = true,
         };
     }
 
@@ -44,15 +53,17 @@ public sealed class ReportingTests
 
     private static ExperimentSummary Summary()
     {
-        var runs = new[] { Run("phase", 0.87, 1), Run("softmax", 0.85, 2), Run("hash", 0.8, 3) };
-        var settings = new ExperimentSettings { Experts = 4 };
+        var runs = new[] { Run("phase", 0.87, 1), Run("softmax", 0.85, 1), Run("hash", 0.8, 1) };
+        var settings = new ExperimentSettings { Experts = 4, Gates = ["phase", "softmax", "hash"], Seeds = [1] };
         return new ExperimentSummary
         {
             Dataset = "fashion-mnist",
             DatasetDescription = "test data",
             Settings = settings,
             Runs = runs,
+            Gates = GateAggregate.Of(runs),
             CapacityPlan = CapacityPlanBuilder.Build(runs, 4, 1, 1.0),
+            PlanSeed = 1,
             TotalSeconds = 40,
         };
     }
@@ -79,6 +90,40 @@ public sealed class ReportingTests
         Assert.Equal(JsonValueKind.Object, plan.GetProperty("phaseHeadroom").ValueKind);
         Assert.Equal(4, plan.GetProperty("gates")[0].GetProperty("loads").GetArrayLength());
         Assert.Equal("spill", root.GetProperty("settings").GetProperty("policy").GetString());
+        foreach (var name in new[] { "trainSpilledSlotRate", "trainNoExpertRate", "maxVioBatch", "maxVioBatchDemand", "maxVioGlobal", "stepMs", "seed" })
+        {
+            Assert.Equal(JsonValueKind.Number, run.GetProperty(name).ValueKind);
+        }
+
+        var gate = root.GetProperty("gates")[0];
+        Assert.Equal("phase", gate.GetProperty("gate").GetString());
+        var accuracy = gate.GetProperty("metrics").GetProperty("testAccuracy");
+        Assert.Equal(0.87, accuracy.GetProperty("mean").GetDouble(), 9);
+        Assert.Equal(0, accuracy.GetProperty("std").GetDouble());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("plotError").ValueKind);
+    }
+
+    [Fact]
+    public void Aggregates_AreMeanAndSampleStdOverSeeds_AndShowThemAsMeanPlusMinusStd()
+    {
+        var runs = new[]
+        {
+            Run("phase", 0.80, 1), Run("softmax", 0.70, 1),
+            Run("phase", 0.90, 2), Run("softmax", 0.70, 2),
+        };
+
+        var gates = GateAggregate.Of(runs);
+
+        Assert.Equal(["phase", "softmax"], gates.Select(g => g.Gate));
+        var phase = gates[0].Metrics["testAccuracy"];
+        Assert.Equal(0.85, phase.Mean, 9);
+        Assert.Equal(Math.Sqrt(0.005), phase.Std, 9); // sample std of 0.80 and 0.90
+        Assert.Equal([1, 2], gates[0].Seeds);
+        var accuracy = RunMetrics.All.Single(m => m.Key == "testAccuracy");
+        Assert.Equal("85.00 % ± 7.07", accuracy.Show(phase));
+        Assert.Equal("70.00 %", accuracy.Show(MeanStd.Of([0.70])));
+        var loss = RunMetrics.All.Single(m => m.Key == "finalLoss");
+        Assert.Equal("1.0000 ± 0.1414", loss.Show(MeanStd.Of([0.9, 1.1]))); // sample std √0.02
     }
 
     [Fact]
@@ -86,8 +131,11 @@ public sealed class ReportingTests
     {
         var md = SummaryWriter.ToMarkdown(Summary());
 
-        Assert.Contains("| gate | policy | test accuracy |", md, StringComparison.Ordinal);
+        Assert.Contains("| gate | policy | test acc | final loss | dropped train |", md, StringComparison.Ordinal);
         Assert.Contains("| phase | Spill | 87.00 % |", md, StringComparison.Ordinal);
+        Assert.Contains("| softmax | 1 | 85.00 % |", md, StringComparison.Ordinal);
+        Assert.Contains("MaxVio batch", md, StringComparison.Ordinal);
+        Assert.Contains("![MaxVio per step](maxvio-batch.png)", md, StringComparison.Ordinal);
         Assert.Contains("Softmax routing needs capacity factor", md, StringComparison.Ordinal);
         Assert.Contains("hash demand p50", md, StringComparison.Ordinal);
         Assert.Contains("![training loss](training-loss.png)", md, StringComparison.Ordinal);
@@ -101,7 +149,8 @@ public sealed class ReportingTests
 
         var files = SummaryWriter.Write(summary, dir.Path).Concat(PlotWriter.Write(summary.Runs, dir.Path)).ToArray();
 
-        Assert.Equal(4, files.Length);
+        Assert.Equal(5, files.Length);
+        Assert.Contains(files, f => f.EndsWith("maxvio-batch.png", StringComparison.Ordinal));
         foreach (var png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
         {
             var head = File.ReadAllBytes(png).Take(8).ToArray();
@@ -129,10 +178,11 @@ public sealed class ReportingTests
         using var console = new TestConsole();
         var summary = Summary();
 
-        ConsoleReport.WriteResults(console.Console, summary.Runs, summary.CapacityPlan);
+        ConsoleReport.WriteResults(console.Console, summary);
 
         var text = console.Output;
         Assert.Contains("87.00 %", text, StringComparison.Ordinal);
+        Assert.Contains("MaxVio", text, StringComparison.Ordinal);
         Assert.Contains("softmax demand", text, StringComparison.Ordinal);
         Assert.Contains("phase demand", text, StringComparison.Ordinal);
         Assert.Contains("hash demand", text, StringComparison.Ordinal);
@@ -156,7 +206,7 @@ public sealed class ReportingTests
         }
 
         observer.Evaluating("phase");
-        observer.RunCompleted(run);
+        observer.RunCompleted(run with { Label = "phase" });
 
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.InRange(lines.Length, 12, 15);

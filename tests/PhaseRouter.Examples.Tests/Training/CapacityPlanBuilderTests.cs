@@ -5,8 +5,11 @@ namespace PhaseRouter.Examples.Tests.Training;
 public sealed class CapacityPlanBuilderTests
 {
     // 4 experts, 16 tokens, k = 1: 16 slots per step, capacity 4 at factor 1.
+    private static BlockRouting Block(int block, int[] loads, int[] demand) =>
+        new(block, loads, demand, 4, 16, 16, 16 - loads.Sum(), 0, 16 - loads.Sum(), 0.1);
+
     private static StepRecord Step(int step, int[] loads, int[] demand) =>
-        new(step, 1, 1.0, 0.5, 1.0, 0.1, loads, demand, 4, 16 - loads.Sum(), 16);
+        new(step, 1, 1.0, 0.5, 1.0, [Block(1, loads, demand)]);
 
     private static RunResult Run(string gate, StepRecord[] steps) => new()
     {
@@ -14,7 +17,7 @@ public sealed class CapacityPlanBuilderTests
         TestLoadPerExpert = [4, 4, 4, 4],
         LossCurve = steps.Select(s => s.Loss).ToArray(),
         StepRecords = steps,
-        TrainDroppedSlotRate = steps.Sum(s => s.DroppedSlots) / (16.0 * steps.Length),
+        TrainDroppedSlotRate = steps.Sum(s => s.DroppedSlots) / (double)steps.Sum(s => s.Slots),
     };
 
     [Fact]
@@ -71,5 +74,26 @@ public sealed class CapacityPlanBuilderTests
         Assert.Equal(3, plan.PhaseHeadroom.MaxLoad);
         Assert.Null(plan.PhaseHeadroom.CapacityFactorSaved);
         Assert.Equal(11.0 / 16, plan.PhaseHeadroom.Utilisation, 9);
+    }
+
+    [Fact]
+    public void SeveralMoeBlocks_ArePooledAsSamples()
+    {
+        // Two blocks per step: block 1 peaks at demand 10 on expert 0, block 3 at 7 on expert 3; the requirement for no
+        // drop covers every block, and the per-expert p99 sees both.
+        var steps = Enumerable.Range(1, 4).Select(i => new StepRecord(i, 1, 1.0, 0.5, 1.0,
+        [
+            Block(1, [4, 4, 2, 0], [10, 4, 2, 0]),
+            Block(3, [2, 3, 4, 4], [1, 3, 5, 7]),
+        ])).ToArray();
+        var softmax = Run("softmax", steps);
+
+        var plan = CapacityPlanBuilder.Build([softmax], experts: 4, k: 1, capacityFactor: 1.0);
+
+        Assert.Equal(16, plan.SlotsPerStep);
+        Assert.Equal(10, plan.SoftmaxRequirements[0].Capacity);
+        Assert.Equal(10, plan.Gates[0].Demand[0].Max);
+        Assert.Equal(7, plan.Gates[0].Demand[3].Max);
+        Assert.Equal(4, plan.Gates[0].Loads[3].Max);
     }
 }
