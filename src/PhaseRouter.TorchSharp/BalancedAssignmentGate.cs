@@ -16,9 +16,8 @@ namespace PhaseRouter.TorchSharp;
 /// Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan). Like expert choice, the routing of
 /// a token depends on the rest of its batch. Its cost grows with contention; see <see cref="GateRouting.Balanced"/>.
 /// </remarks>
-public sealed class BalancedAssignmentGate : MoeGate
+public sealed class BalancedAssignmentGate : LinearProjectionGate
 {
-    private readonly Linear linear;
 
     /// <summary>Creates the gate.</summary>
     /// <param name="modelDim">Width of a token (≥ 1).</param>
@@ -26,20 +25,13 @@ public sealed class BalancedAssignmentGate : MoeGate
     /// <exception cref="ArgumentException">An option or <paramref name="modelDim"/> is out of range.</exception>
     public BalancedAssignmentGate(int modelDim, MoeGateOptions options) : base(nameof(BalancedAssignmentGate), modelDim, options)
     {
-        linear = nn.Linear(modelDim, options.Experts, hasBias: false);
         RegisterComponents();
     }
-
-    /// <summary>The gate's linear map <c>modelDim → E</c> (no bias).</summary>
-    public Linear Projection => linear;
-
-    /// <inheritdoc />
-    protected override Tensor? DtypeReference => linear.weight;
 
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed, GateWorkspace workspace)
     {
-        var logits = linear.call(tokens);
+        var logits = Projection.call(tokens);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
         GateRouting.Balanced(ScoresOf(logits, out Tensor host), Experts, K, capacity, workspace);

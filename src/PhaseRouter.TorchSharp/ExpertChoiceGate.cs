@@ -20,9 +20,8 @@ namespace PhaseRouter.TorchSharp;
 /// batch to route a token, so a token's experts depend on the other tokens of its batch (and it cannot route one
 /// token at a time, as autoregressive decoding would need).
 /// </remarks>
-public sealed class ExpertChoiceGate : MoeGate
+public sealed class ExpertChoiceGate : LinearProjectionGate
 {
-    private readonly Linear linear;
 
     /// <summary>Creates the gate.</summary>
     /// <param name="modelDim">Width of a token (≥ 1).</param>
@@ -30,20 +29,13 @@ public sealed class ExpertChoiceGate : MoeGate
     /// <exception cref="ArgumentException">An option or <paramref name="modelDim"/> is out of range.</exception>
     public ExpertChoiceGate(int modelDim, MoeGateOptions options) : base(nameof(ExpertChoiceGate), modelDim, options)
     {
-        linear = nn.Linear(modelDim, options.Experts, hasBias: false);
         RegisterComponents();
     }
-
-    /// <summary>The gate's linear map <c>modelDim → E</c> (no bias).</summary>
-    public Linear Projection => linear;
-
-    /// <inheritdoc />
-    protected override Tensor? DtypeReference => linear.weight;
 
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed, GateWorkspace workspace)
     {
-        var logits = linear.call(tokens);
+        var logits = Projection.call(tokens);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
         // The experts compare tokens, so they compare probabilities (normalised per token), not raw logits.

@@ -16,9 +16,8 @@ namespace PhaseRouter.TorchSharp;
 /// <see cref="MoeGate.UpdateBalanceBias"/>).
 /// </summary>
 /// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
-public sealed class PhaseRouterGate : MoeGate
+public sealed class PhaseRouterGate : LinearProjectionGate
 {
-    private readonly Linear linear;
     private readonly int[] _acceptance;
 
     /// <summary>Creates the gate.</summary>
@@ -27,22 +26,15 @@ public sealed class PhaseRouterGate : MoeGate
     /// <exception cref="ArgumentException">An option or <paramref name="modelDim"/> is out of range.</exception>
     public PhaseRouterGate(int modelDim, MoeGateOptions options) : base(nameof(PhaseRouterGate), modelDim, options)
     {
-        linear = nn.Linear(modelDim, options.Experts, hasBias: false);
         _acceptance = Options.AcceptanceDegrees is { } degrees ? [.. degrees] : [];
         RegisterBalanceBias();
         RegisterComponents();
     }
 
-    /// <summary>The gate's linear map <c>modelDim → E</c> (no bias).</summary>
-    public Linear Projection => linear;
-
-    /// <inheritdoc />
-    protected override Tensor? DtypeReference => linear.weight;
-
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed, GateWorkspace workspace)
     {
-        var logits = linear.call(tokens);
+        var logits = Projection.call(tokens);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
         ReadOnlySpan<float> scores = SelectionScores(ScoresOf(logits, out Tensor host), out float[]? rented);

@@ -20,9 +20,8 @@ namespace PhaseRouter.TorchSharp;
 /// <c>E / k</c> or more gives DeepSeek's uncapped routing), and the auxiliary loss is zero.
 /// </summary>
 /// <remarks>Lifetime: as for every <see cref="MoeGate"/> (the caller owns the returned plan).</remarks>
-public sealed class TopKSoftmaxGate : MoeGate
+public sealed class TopKSoftmaxGate : LinearProjectionGate
 {
-    private readonly Linear linear;
 
     /// <summary>Creates the gate.</summary>
     /// <param name="modelDim">Width of a token (≥ 1).</param>
@@ -37,19 +36,12 @@ public sealed class TopKSoftmaxGate : MoeGate
         }
 
         JitterNoise = jitterNoise;
-        linear = nn.Linear(modelDim, options.Experts, hasBias: false);
         RegisterBalanceBias();
         RegisterComponents();
     }
 
     /// <summary>The jitter ε applied to the gate input in training.</summary>
     public double JitterNoise { get; }
-
-    /// <summary>The gate's linear map <c>modelDim → E</c> (no bias).</summary>
-    public Linear Projection => linear;
-
-    /// <inheritdoc />
-    protected override Tensor? DtypeReference => linear.weight;
 
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed, GateWorkspace workspace)
@@ -62,7 +54,7 @@ public sealed class TopKSoftmaxGate : MoeGate
         var input = training && JitterNoise > 0
             ? tokens * (rand_like(tokens) * jitterSpread).add(jitterLow, one)
             : tokens;
-        var logits = linear.call(input);
+        var logits = Projection.call(input);
         var probabilities = logits.softmax(1);
         long start = StartTiming();
         ReadOnlySpan<float> scores = SelectionScores(ScoresOf(logits, out Tensor host), out float[]? rented);
