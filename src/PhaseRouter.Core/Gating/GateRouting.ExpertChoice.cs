@@ -68,7 +68,7 @@ public static partial class GateRouting
         // Experts were visited in ascending order, so each row is already ascending. The choices: top-k in each row's first k slots.
         Span<int> choices = workspace.ChoiceBuffer;
         choices.Fill(-1);
-        Span<int> top = GateWorkspace.Ensure(ref workspace.OperatorRoutes, tokens * k).AsSpan(0, tokens * k);
+        Span<int> top = GateWorkspace.Ensure(ref workspace.TopChoices, tokens * k).AsSpan(0, tokens * k);
         TopKRows(scores, tokens, experts, k, top, workspace);
         for (int t = 0; t < tokens; t++)
         {

@@ -28,7 +28,7 @@ public sealed class GateWorkspace
     internal int[] Degrees = [];
     internal float[] Scores = [];
     internal int[] Candidates = [];
-    internal int[] OperatorRoutes = [];
+    internal int[] TopChoices = []; // expert choice: each token's top-k, before they are spread over its E-wide choice row
     internal ulong[] ColumnKeys = [];
     internal BalancedAssignment? Balanced;
 
