@@ -31,6 +31,7 @@ internal sealed class LayoutWorkspace
     public int[]? SweepPositionStart;
     public int[]? SweepCandidateOffsets;
     public int[]? SweepCandidates;
+    public int[]? SweepTargetStart;
 
     /// <summary>The call's layout object, reset by each call.</summary>
     public Kernels.PhaseLayout? Layout;
