@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PhaseRouter;
 
 /// <summary>
@@ -72,11 +75,24 @@ public static class PhaseRandom
             destination[i] = i;
         }
 
-        var rng = Stream(seed, domain);
-        for (int i = destination.Length - 1; i > 0; i--)
+        // The draws come in runs (BoundedDraws: several at once where vectors allow, the same numbers as one by one),
+        // so the swapping loop below only loads and stores.
+        ulong state = StreamState(seed, domain, 0);
+        Span<int> draws = stackalloc int[DrawRun];
+        ref int first = ref MemoryMarshal.GetReference(destination);
+        for (int top = destination.Length - 1; top > 0; top -= DrawRun)
         {
-            int j = (int)rng.NextBounded((uint)(i + 1));
-            (destination[i], destination[j]) = (destination[j], destination[i]);
+            Span<int> run = draws[..Math.Min(DrawRun, top)];
+            BoundedDraws.Fill(ref state, (uint)(top + 1), run);
+            for (int m = 0; m < run.Length; m++)
+            {
+                ref int a = ref Unsafe.Add(ref first, top - m);
+                ref int b = ref Unsafe.Add(ref first, run[m]);
+                (a, b) = (b, a);
+            }
         }
     }
+
+    /// <summary>Draws made per run of the shuffle.</summary>
+    private const int DrawRun = 64;
 }

@@ -18,6 +18,9 @@ public struct SplitMix64
     /// <param name="state">The initial state; any value, 0 included.</param>
     public SplitMix64(ulong state) => _state = state;
 
+    /// <summary>The current state (the last value of the Weyl sequence): a stream resumed from it continues this one.</summary>
+    internal readonly ulong State => _state;
+
     /// <summary>The SplitMix64 finaliser: a bijective 64-bit mixer.</summary>
     /// <param name="z">The value to mix.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
