@@ -79,6 +79,16 @@ internal sealed class PhaseLayout
             }
         }
 
+        TargetAt = LayoutWorkspace.Take(ref w.TargetAt, 2 * C);
+        PhiTAt16 = DegreeTAt16 = null;
+        PhiTAt = DegreeTAt = null;
+        if (!arcTables && rhoT is null)
+        {
+            LineStart = [];
+            SweepTables(targetDegrees, w);
+            return;
+        }
+
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
         LineStart = arcTables ? LayoutWorkspace.Take(ref w.LineStart, C + 1) : [];
         long line = 0;
@@ -112,9 +122,6 @@ internal sealed class PhaseLayout
 
         // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
         // A target ring of at most 65535 sources fits φT and t in 16 bits: twice the lanes per compare.
-        TargetAt = LayoutWorkspace.Take(ref w.TargetAt, 2 * C);
-        PhiTAt16 = DegreeTAt16 = null;
-        PhiTAt = DegreeTAt = null;
         if (!arcTables)
         {
             // The sweep walks the C-ring in order: give it each position's target arc in position order.
@@ -161,6 +168,44 @@ internal sealed class PhaseLayout
                 DegreeTAt![p] = DegreeTAt[p + C] = targetDegrees[j];
             }
         }
+    }
+
+    /// <summary>
+    /// The sweep's tables when the target arcs are dealt in index order: φT, the totals and each position's target, arc
+    /// start and degree, all in one pass over the targets.
+    /// </summary>
+    private void SweepTables(int[] targetDegrees, LayoutWorkspace w)
+    {
+        int[] phiAt = LayoutWorkspace.Take(ref w.PhiTAt, C);
+        int[] degreeAt = LayoutWorkspace.Take(ref w.DegreeTAt, C);
+        int[] phiT = PhiT;
+        int[] piS = PiS;
+        int[] targetAt = TargetAt;
+        long line = 0;
+        int phi = 0; // line mod R, kept by one subtraction per step since t_j ≤ R (no 64-bit division)
+        bool allFull = true;
+        for (int j = 0; j < C; j++)
+        {
+            int t = targetDegrees[j];
+            int p = piS[j];
+            phiT[j] = phi;
+            targetAt[p] = j;
+            phiAt[p] = phi;
+            degreeAt[p] = t;
+            allFull &= t == R;
+            line += t;
+            phi += t;
+            if (phi >= R)
+            {
+                phi -= R;
+            }
+        }
+
+        TotalTargetDegree = line;
+        TargetsAllFull = allFull;
+        MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (line + R - 1) / R);
+        PhiTByPosition = phiAt;
+        DegreeTByPosition = degreeAt;
     }
 
     /// <summary>R, the number of sources of the whole routing (the length of the target ring).</summary>
