@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Diagnostics;
 using PhaseRouter.Kernels;
 
@@ -115,12 +116,22 @@ internal static class RouteEngine
         };
     }
 
+    /// <summary>Σ values in 64 bits, widened lane by lane (every call sums both degree vectors once).</summary>
     private static long Sum(int[] values)
     {
-        long sum = 0;
-        foreach (int v in values)
+        var total = Vector<long>.Zero;
+        ReadOnlySpan<int> span = values;
+        int i = 0;
+        for (; i + Vector<int>.Count <= span.Length; i += Vector<int>.Count)
         {
-            sum += v;
+            Vector.Widen(new Vector<int>(span[i..]), out Vector<long> low, out Vector<long> high);
+            total += low + high;
+        }
+
+        long sum = Vector.Sum(total);
+        for (; i < span.Length; i++)
+        {
+            sum += span[i];
         }
 
         return sum;
