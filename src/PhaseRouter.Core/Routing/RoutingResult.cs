@@ -41,16 +41,10 @@ public sealed class RoutingResult
     internal RoutingResult(int firstSource, int sources, int targets, int k, Engine.RouteSegments segments, int[] loads,
         int[]? capacities, long slotsUnfilledByCapacity, TimeSpan elapsed)
     {
-        FirstSource = firstSource;
-        Sources = sources;
-        Targets = targets;
-        K = k;
-        _segments = segments;
         _loads = loads;
-        _capacities = capacities;
+        Reset(firstSource, sources, targets, k, default, default, loads, capacities, slotsUnfilledByCapacity, elapsed);
+        _segments = segments;
         ActiveRoutes = segments.Routes;
-        SlotsUnfilledByCapacity = slotsUnfilledByCapacity;
-        Elapsed = elapsed;
     }
 
     /// <summary>A result over a caller's padded <c>R · k</c> buffer (every row: its targets, then -1).</summary>

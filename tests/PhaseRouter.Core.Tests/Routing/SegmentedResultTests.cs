@@ -19,8 +19,7 @@ public class SegmentedResultTests
             1 => (rng.Next(16_000, 40_000), rng.Next(1, 64)), // past the row limit, usually past the target limit
             _ => (rng.Next(500, 3_000), rng.Next(100, 600)),
         };
-        int[] s = Enumerable.Range(0, rows).Select(_ => rng.Next(columns + 1)).ToArray();
-        int[] t = Enumerable.Range(0, columns).Select(_ => rng.Next(rows + 1)).ToArray();
+        (int[] s, int[] t) = RandomDegrees(rng.Next(), rows, columns);
         int k = rng.Next(1, columns + 3);
         var options = new RouterOptions { Seed = (ulong)rng.NextInt64(), Kernel = (RouterKernel)rng.Next(4) };
         int mode = rng.Next(5);
@@ -48,9 +47,7 @@ public class SegmentedResultTests
     [InlineData(RouterKernel.BitParallel)]
     public void ManyRowsAndRoutes_SpanManySegments(RouterKernel kernel)
     {
-        var rng = new Random(5);
-        int[] s = Enumerable.Range(0, 40_000).Select(_ => rng.Next(51)).ToArray();
-        int[] t = Enumerable.Range(0, 50).Select(_ => rng.Next(20_000, 40_001)).ToArray();
+        (int[] s, int[] t) = RandomDegrees(5, 40_000, 50, 20_000);
         var options = new RouterOptions { Seed = 9, Kernel = kernel };
         RoutingResult result = Router.RouteDegrees(s, t, 8, options);
 
@@ -80,11 +77,10 @@ public class SegmentedResultTests
     [Fact]
     public void CappedAndScoredRoutes_AreSegmentedToo()
     {
-        var rng = new Random(8);
         const int R = 20_000;
         const int C = 40;
-        int[] s = Enumerable.Range(0, R).Select(_ => rng.Next(C + 1)).ToArray();
-        int[] t = Enumerable.Range(0, C).Select(_ => rng.Next(R / 2, R + 1)).ToArray();
+        (int[] s, int[] t) = RandomDegrees(8, R, C, R / 2);
+        var rng = new Random(8);
         float[] scores = Enumerable.Range(0, R * C).Select(_ => (float)rng.NextDouble()).ToArray();
         int[] capacities = Enumerable.Range(0, C).Select(_ => rng.Next(500, 3_000)).ToArray();
         foreach (RouterOptions options in new[]
@@ -103,11 +99,8 @@ public class SegmentedResultTests
     [Fact]
     public void AShardWithoutBuffers_IsSegmented_AndEqualsTheBufferedShard()
     {
-        var rng = new Random(3);
         const int R = 60_000;
-        const int C = 30;
-        int[] s = Enumerable.Range(0, R).Select(_ => rng.Next(C + 1)).ToArray();
-        int[] t = Enumerable.Range(0, C).Select(_ => rng.Next(R + 1)).ToArray();
+        (int[] s, int[] t) = RandomDegrees(3, R, 30);
         var options = new RouterOptions { Seed = 6, PermutationMethod = PermutationMethod.Feistel };
         const int Lo = 7_000;
         const int Hi = 52_000;
@@ -123,9 +116,7 @@ public class SegmentedResultTests
     public void ADefaultResult_OutlivesTheNextCalls()
     {
         // The next calls on this thread reuse the staging the first was routed through; the result must not see it.
-        var rng = new Random(2);
-        int[] s = Enumerable.Range(0, 30_000).Select(_ => rng.Next(41)).ToArray();
-        int[] t = Enumerable.Range(0, 40).Select(_ => rng.Next(30_001)).ToArray();
+        (int[] s, int[] t) = RandomDegrees(2, 30_000, 40);
         RoutingResult first = Router.RouteDegrees(s, t, 9, new RouterOptions { Seed = 1 });
         int[] rows = first.ToArray();
 
@@ -135,6 +126,15 @@ public class SegmentedResultTests
 
         Assert.Equal(rows, first.ToArray());
         AssertSameRoutes(first, Router.RouteDegrees(s, t, 9, new RouteBuffers(), new RouterOptions { Seed = 1 }));
+    }
+
+    /// <summary>Source degrees uniform in [0, C]; target degrees uniform in [<paramref name="minTargetDegree"/>, R].</summary>
+    private static (int[] S, int[] T) RandomDegrees(int seed, int rows, int columns, int minTargetDegree = 0)
+    {
+        var rng = new Random(seed);
+        int[] s = Enumerable.Range(0, rows).Select(_ => rng.Next(columns + 1)).ToArray();
+        int[] t = Enumerable.Range(0, columns).Select(_ => rng.Next(minTargetDegree, rows + 1)).ToArray();
+        return (s, t);
     }
 
     /// <summary>
