@@ -128,6 +128,35 @@ public class SegmentedResultTests
         AssertSameRoutes(first, Router.RouteDegrees(s, t, 9, new RouteBuffers(), new RouterOptions { Seed = 1 }));
     }
 
+    [Theory]
+    [InlineData(RouterKernel.Sweep)]
+    [InlineData(RouterKernel.ArcScan)]
+    public void AWarmDefaultCall_AllocatesItsResultAndLittleElse(RouterKernel kernel)
+    {
+        // The staging lives in the thread's workspace: once warm, a call allocates the result's segments and loads
+        // (O(R + C + routes)), not a second copy of the routes. One thread, so that every allocation is counted here.
+        (int[] s, int[] t) = RandomDegrees(11, 6_000, 300, 3_000);
+        var options = new RouterOptions { Seed = 5, Kernel = kernel, MaxDegreeOfParallelism = 1 };
+        RoutingResult result = Router.RouteDegrees(s, t, 64, options);
+        for (int warm = 0; warm < 5; warm++)
+        {
+            result = Router.RouteDegrees(s, t, 64, options);
+        }
+
+        long quietest = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            result = Router.RouteDegrees(s, t, 64, options);
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        int segments = result.Segments!.Count;
+        long payload = 4 * (result.ActiveRoutes + result.Sources + segments + t.Length);
+        Assert.True(segments > 3, $"{segments} segments");
+        Assert.InRange(quietest - payload, 0, 8 * 1024);
+    }
+
     /// <summary>Source degrees uniform in [0, C]; target degrees uniform in [<paramref name="minTargetDegree"/>, R].</summary>
     private static (int[] S, int[] T) RandomDegrees(int seed, int rows, int columns, int minTargetDegree = 0)
     {
