@@ -14,7 +14,8 @@ namespace PhaseRouter;
 /// gets a segment of its own): a fresh large-object array per call costs page faults and gen-2 collections, several
 /// times the routing itself at the original's sizes. <see cref="RoutesOf"/>, <see cref="CopyTo"/>, <see cref="Routes"/>
 /// and the statistics read the segments directly; <see cref="RouteOffsets"/> and <see cref="RouteTargets"/>, which are
-/// contiguous spans, are built from them on first request and then cached.</para>
+/// contiguous spans, are built from them on first request and then cached (published once: threads may read a result
+/// at the same time).</para>
 /// <para>When the call was given a destination (a padded buffer or a <see cref="RouteBuffers"/>), the result is a view
 /// of it: reuse the destination for the next call only once this result is no longer needed.</para>
 /// <para>A result of a sharded call (<see cref="Router.RouteShard(int, int, ReadOnlySpan{int}, long, ReadOnlySpan{int}, int, RouterOptions?)"/>)
@@ -26,6 +27,15 @@ public sealed class RoutingResult
     private ReadOnlyMemory<int> _targets;
     private Engine.RouteSegments? _segments;
     private Memory<int> _padded;
+
+    /// <summary>
+    /// The contiguous form of a segmented or padded result, <c>[offsets, targets]</c>, built on first request. One
+    /// reference published once, so that threads reading a result at the same time see both arrays or neither.
+    /// </summary>
+    private int[][]? _flattened;
+
+    /// <summary>The padded view of a compact result, built on first request and published once like <see cref="_flattened"/>.</summary>
+    private int[]? _paddedCopy;
     private int[] _loads;
     private int[]? _capacities;
 
@@ -74,6 +84,8 @@ public sealed class RoutingResult
         _targets = routeTargets;
         _segments = null;
         _padded = default;
+        _flattened = null;
+        _paddedCopy = null;
         _loads = loads;
         _capacities = capacities;
         ActiveRoutes = routeTargets.Length;
@@ -105,14 +117,7 @@ public sealed class RoutingResult
     /// routes in segments below the large-object-heap threshold; this contiguous array (<c>Sources + 1</c> ints) is
     /// built from them on first request and cached, as it is for a padded result. <see cref="RoutesOf"/> needs neither.
     /// </remarks>
-    public ReadOnlySpan<int> RouteOffsets
-    {
-        get
-        {
-            EnsureCompact();
-            return _offsets.Span;
-        }
-    }
+    public ReadOnlySpan<int> RouteOffsets => _offsets.IsEmpty ? Flattened()[0] : _offsets.Span;
 
     /// <summary>Every chosen target, source after source (<see cref="ActiveRoutes"/> entries).</summary>
     /// <remarks>
@@ -121,14 +126,7 @@ public sealed class RoutingResult
     /// request (one allocation of <see cref="ActiveRoutes"/> ints, on the large-object heap from 21,250 routes) and
     /// cached, as it is for a padded result. <see cref="RoutesOf"/> reads the segments directly.
     /// </remarks>
-    public ReadOnlySpan<int> RouteTargets
-    {
-        get
-        {
-            EnsureCompact();
-            return _targets.Span;
-        }
-    }
+    public ReadOnlySpan<int> RouteTargets => _offsets.IsEmpty ? Flattened()[1] : _targets.Span;
 
     /// <summary>
     /// All routes in the original's padded format: <c>Sources · K</c> entries, source after source, each row its
@@ -140,15 +138,21 @@ public sealed class RoutingResult
     {
         get
         {
-            if (_padded.IsEmpty && (long)Sources * K > 0)
+            if (!_padded.IsEmpty || (long)Sources * K == 0)
             {
-                CheckPaddedFits();
-                var padded = GC.AllocateUninitializedArray<int>(Sources * K);
-                CopyTo(padded);
-                _padded = padded;
+                return _padded.Span;
             }
 
-            return _padded.Span;
+            int[]? copy = Volatile.Read(ref _paddedCopy);
+            if (copy is null)
+            {
+                CheckPaddedFits();
+                copy = GC.AllocateUninitializedArray<int>(Sources * K);
+                CopyTo(copy);
+                copy = Interlocked.CompareExchange(ref _paddedCopy, copy, null) ?? copy;
+            }
+
+            return copy;
         }
     }
 
@@ -259,34 +263,35 @@ public sealed class RoutingResult
         }
     }
 
-    /// <summary>Builds the contiguous compact form of a segmented or padded result the first time it is asked for.</summary>
-    private void EnsureCompact()
+    /// <summary>The contiguous compact form of a segmented or padded result, built the first time it is asked for.</summary>
+    private int[][] Flattened()
     {
-        if (!_offsets.IsEmpty)
+        int[][]? flattened = Volatile.Read(ref _flattened);
+        if (flattened is not null)
         {
-            return;
+            return flattened;
         }
 
-        var offsets = new int[Sources + 1];
-        var targets = new int[checked((int)ActiveRoutes)];
+        var offsets = GC.AllocateUninitializedArray<int>(Sources + 1);
+        var targets = GC.AllocateUninitializedArray<int>(checked((int)ActiveRoutes));
         if (_segments is not null)
         {
             _segments.Flatten(offsets, targets);
-            _targets = targets;
-            _offsets = offsets;
-            return;
         }
-
-        int used = 0;
-        for (int r = 0; r < Sources; r++)
+        else
         {
-            ReadOnlySpan<int> row = RoutesOf(r);
-            row.CopyTo(targets.AsSpan(used));
-            used += row.Length;
-            offsets[r + 1] = used;
+            int used = 0;
+            offsets[0] = 0;
+            for (int r = 0; r < Sources; r++)
+            {
+                ReadOnlySpan<int> row = Row(r);
+                row.CopyTo(targets.AsSpan(used));
+                used += row.Length;
+                offsets[r + 1] = used;
+            }
         }
 
-        _targets = targets;
-        _offsets = offsets;
+        flattened = [offsets, targets];
+        return Interlocked.CompareExchange(ref _flattened, flattened, null) ?? flattened;
     }
 }
