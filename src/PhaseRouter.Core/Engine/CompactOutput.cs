@@ -1,22 +1,34 @@
 namespace PhaseRouter.Engine;
 
 /// <summary>
-/// Where a call's compact routes go: new arrays of exactly the right size (the default call), or a caller's
-/// <see cref="RouteBuffers"/>.
+/// Where a call's compact routes go: a caller's <see cref="RouteBuffers"/> (the result is a view of them); a
+/// workspace's staging buffers, copied into a new result's <see cref="RouteSegments"/> at the end (the default call:
+/// the staging is warm, and no new array reaches the large-object heap); or new contiguous arrays of exactly the
+/// right size (internal uses that are no user's result).
 /// </summary>
 internal sealed class CompactOutput
 {
     private RouteBuffers? _buffers;
+    private RouteBuffers? _staging;
 
     public CompactOutput(int rows, int columns, RouteBuffers? buffers) => Reset(rows, columns, buffers);
 
     /// <summary>Points this output at a new call (a workspace keeps one and resets it, so that the call allocates no output object).</summary>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="columns">C.</param>
+    /// <param name="buffers">The caller's buffers, which the result views; or null.</param>
+    /// <param name="staging">Without caller buffers: reused buffers to route into before the result copies them into
+    /// segments; or null for new contiguous arrays.</param>
     [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Offsets), nameof(Loads))]
-    public CompactOutput Reset(int rows, int columns, RouteBuffers? buffers)
+    public CompactOutput Reset(int rows, int columns, RouteBuffers? buffers, RouteBuffers? staging = null)
     {
         _buffers = buffers;
-        Offsets = buffers?.Offsets(rows) ?? new int[rows + 1];
+        _staging = buffers is null ? staging : null;
+        RouteBuffers? reused = buffers ?? _staging;
+        Offsets = reused?.Offsets(rows) ?? new int[rows + 1];
         Offsets[0] = 0;
+
+        // The loads are C ints that the result keeps: the caller's, or new ones (never the staging's).
         Loads = buffers?.Loads(columns) ?? new int[columns];
         Targets = [];
         return this;
@@ -49,7 +61,7 @@ internal sealed class CompactOutput
             offsets[r] = (int)total;
         }
 
-        Targets = _buffers?.Targets((int)total) ?? (total == 0 ? [] : GC.AllocateUninitializedArray<int>((int)total));
+        Targets = (_buffers ?? _staging)?.Targets((int)total) ?? (total == 0 ? [] : GC.AllocateUninitializedArray<int>((int)total));
         return (int)total;
     }
 
@@ -57,6 +69,14 @@ internal sealed class CompactOutput
         long startTimestamp)
     {
         int total = Offsets[rows];
+        if (_staging is not null)
+        {
+            // The staging is overwritten by the next call: the result gets its own copy, in segments.
+            RouteSegments segments = RouteSegments.Copy(Offsets.AsSpan(0, rows + 1), Targets.AsSpan(0, total), rows);
+            return new RoutingResult(firstRow, rows, columns, k, segments, Loads, capacities, unfilledByCapacity,
+                System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp));
+        }
+
         ReadOnlyMemory<int> offsets = Offsets.AsMemory(0, rows + 1);
         ReadOnlyMemory<int> targets = Targets.AsMemory(0, total);
         TimeSpan elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp);

@@ -4,7 +4,8 @@ namespace PhaseRouter.Engine;
 /// The O(R + C) arrays of one routing call (degree copies, permutations, phase offsets, ring tables), kept by a
 /// caller's <see cref="RouteBuffers"/> so that calls of the same shape reuse them instead of allocating (arrays of
 /// 85 kB and more would go to the large-object heap, whose fresh pages cost page faults and gen-2 collections). No
-/// result refers to these arrays, so the next call may overwrite them. A call without buffers uses a fresh workspace.
+/// result refers to these arrays, so the next call may overwrite them. A call without buffers borrows its thread's
+/// workspace (RouteEngine), so those arrays stay warm across default calls too.
 /// </summary>
 internal sealed class LayoutWorkspace
 {
@@ -39,8 +40,13 @@ internal sealed class LayoutWorkspace
     /// <summary>The call's compact output object, reset by each call.</summary>
     public CompactOutput? Output;
 
-    /// <summary>Compact staging of a padded call routed by the sweep.</summary>
-    public RouteBuffers? PaddedStaging;
+    /// <summary>
+    /// Compact routes of a call whose result is no view of caller buffers: the default call routes here and copies
+    /// the rows into its result's segments (<see cref="RouteSegments"/>); a padded call routes here and expands the
+    /// rows into the caller's R·k slots. Grows to the largest such call and is reused, so these routes never land in
+    /// fresh large-object pages.
+    /// </summary>
+    public RouteBuffers? Staging;
 
     /// <summary>An array of exactly <paramref name="length"/> entries: the slot's, or a new one kept in the slot.</summary>
     public static T[] Take<T>(ref T[]? slot, int length)

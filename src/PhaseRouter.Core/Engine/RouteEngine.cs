@@ -46,8 +46,9 @@ internal static class RouteEngine
     }
 
     /// <summary>
-    /// No result refers to the layout's arrays, so a call without buffers borrows this thread's workspace (taken for
-    /// the call, so a nested call makes its own): the default call then allocates only what it returns.
+    /// No result refers to the workspace's arrays (a default call's result copies its routes out of the staging), so a
+    /// call without buffers borrows this thread's workspace (taken for the call, so a nested call makes its own): the
+    /// default call then allocates only what it returns.
     /// </summary>
     private static LayoutWorkspace Acquire(RouteBuffers? buffers)
     {
@@ -168,11 +169,19 @@ internal static class RouteEngine
             piT = PhaseRandom.Permutation(options.Seed, PhaseRandom.TargetColumnsDomain, rows).AsSpan(first, length).ToArray();
         }
 
-        var layout = new PhaseLayout(rows, first, shardDegrees, degreesBefore, targetDegrees, piS, piT, null, rhoT, buffers?.Workspace);
-        return Run(layout, buffers?.Workspace, k, options, startTimestamp, default, buffers);
+        LayoutWorkspace workspace = Acquire(buffers);
+        try
+        {
+            var layout = new PhaseLayout(rows, first, shardDegrees, degreesBefore, targetDegrees, piS, piT, null, rhoT, workspace);
+            return Run(layout, workspace, k, options, startTimestamp, default, buffers);
+        }
+        finally
+        {
+            Release(workspace, buffers);
+        }
     }
 
-    private static RoutingResult Run(PhaseLayout layout, LayoutWorkspace? workspace, int k, RouterOptions options, long startTimestamp,
+    private static RoutingResult Run(PhaseLayout layout, LayoutWorkspace workspace, int k, RouterOptions options, long startTimestamp,
         Memory<int> padded, RouteBuffers? buffers)
     {
         int rows = layout.Rows;
@@ -188,7 +197,7 @@ internal static class RouteEngine
                 Stopwatch.GetElapsedTime(startTimestamp));
         }
 
-        var output = new CompactOutput(rows, columns, buffers);
+        CompactOutput output = (workspace.Output ??= new CompactOutput(0, 0, null)).Reset(rows, columns, buffers, StagingOf(workspace));
         long unfilledByCapacity = 0;
         if (capacities is null)
         {
@@ -199,36 +208,36 @@ internal static class RouteEngine
             unfilledByCapacity = RouteCapped(kernel, k, options, capacities, output);
         }
 
-        RoutingResult result = output.Result(layout.FirstRow, rows, columns, k, capacities, unfilledByCapacity, startTimestamp);
-        if (!padded.IsEmpty)
-        {
-            result.AttachPadded(padded);
-        }
-
-        return result;
+        return padded.IsEmpty
+            ? output.Result(layout.FirstRow, rows, columns, k, capacities, unfilledByCapacity, startTimestamp)
+            : PaddedResult(output, rows, columns, k, capacities, unfilledByCapacity, padded, options.MaxDegreeOfParallelism, startTimestamp);
     }
 
+    /// <summary>The workspace's staging, made on first use.</summary>
+    private static RouteBuffers StagingOf(LayoutWorkspace workspace) => workspace.Staging ??= new RouteBuffers();
+
     /// <summary>
-    /// A whole routing by the candidate sweep: into the compact output, or, for the padded format, into the workspace's
-    /// compact buffers first and then row by row into the caller's R·k slots.
+    /// A whole routing by the candidate sweep: into the caller's compact buffers, or into the workspace's staging and
+    /// then into the result's segments (default call) or row by row into the caller's R·k slots (padded format).
     /// </summary>
     private static RoutingResult Sweep(PhaseLayout layout, LayoutWorkspace workspace, int k, RouterOptions options, long startTimestamp,
         Memory<int> padded, RouteBuffers? buffers)
     {
         int rows = layout.Rows;
         int columns = layout.C;
-        CompactOutput output = workspace.Output ??= new CompactOutput(0, 0, null);
-        if (padded.IsEmpty)
-        {
-            CandidateSweep.Route(layout, k, options.SourceLimits, options.Seed, output.Reset(rows, columns, buffers), workspace);
-            return output.Result(0, rows, columns, k, null, 0, startTimestamp);
-        }
+        CompactOutput output = (workspace.Output ??= new CompactOutput(0, 0, null)).Reset(rows, columns, buffers, StagingOf(workspace));
+        CandidateSweep.Route(layout, k, options.SourceLimits, options.Seed, output, workspace);
+        return padded.IsEmpty
+            ? output.Result(0, rows, columns, k, null, 0, startTimestamp)
+            : PaddedResult(output, rows, columns, k, null, 0, padded, options.MaxDegreeOfParallelism, startTimestamp);
+    }
 
-        workspace.PaddedStaging ??= new RouteBuffers();
-        CompactOutput staged = output.Reset(rows, columns, workspace.PaddedStaging);
-        CandidateSweep.Route(layout, k, options.SourceLimits, options.Seed, staged, workspace);
-        ExpandPadded(staged.Offsets, staged.Targets, rows, k, padded, options.MaxDegreeOfParallelism);
-        return new RoutingResult(rows, columns, k, padded, (int[])staged.Loads.Clone(), null, staged.Offsets[rows], 0,
+    /// <summary>A padded call's result: the staged compact rows expanded into the caller's R·k slots, which the result views.</summary>
+    private static RoutingResult PaddedResult(CompactOutput staged, int rows, int columns, int k, int[]? capacities,
+        long unfilledByCapacity, Memory<int> padded, int maxDegreeOfParallelism, long startTimestamp)
+    {
+        ExpandPadded(staged.Offsets, staged.Targets, rows, k, padded, maxDegreeOfParallelism);
+        return new RoutingResult(rows, columns, k, padded, staged.Loads, capacities, staged.Offsets[rows], unfilledByCapacity,
             Stopwatch.GetElapsedTime(startTimestamp));
     }
 

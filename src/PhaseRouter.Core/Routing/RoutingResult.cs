@@ -9,6 +9,13 @@ namespace PhaseRouter;
 /// <remarks>
 /// <para>At the original's sizes fewer than 3 % of the padded slots hold a route, so the compact form is what the
 /// router writes, and what <see cref="RoutesOf"/>, <see cref="TargetLoads"/> and the statistics read.</para>
+/// <para>A result of a call without a destination (the default allocating call) holds its compact routes in segments of
+/// whole rows, each array below the large-object-heap threshold (85,000 bytes; a single row of more than 16,384 routes
+/// gets a segment of its own): a fresh large-object array per call costs page faults and gen-2 collections, several
+/// times the routing itself at the original's sizes. <see cref="RoutesOf"/>, <see cref="CopyTo"/>, <see cref="Routes"/>
+/// and the statistics read the segments directly; <see cref="RouteOffsets"/> and <see cref="RouteTargets"/>, which are
+/// contiguous spans, are built from them on first request and then cached (published once: threads may read a result
+/// at the same time).</para>
 /// <para>When the call was given a destination (a padded buffer or a <see cref="RouteBuffers"/>), the result is a view
 /// of it: reuse the destination for the next call only once this result is no longer needed.</para>
 /// <para>A result of a sharded call (<see cref="Router.RouteShard(int, int, ReadOnlySpan{int}, long, ReadOnlySpan{int}, int, RouterOptions?)"/>)
@@ -18,7 +25,17 @@ public sealed class RoutingResult
 {
     private ReadOnlyMemory<int> _offsets;
     private ReadOnlyMemory<int> _targets;
+    private Engine.RouteSegments? _segments;
     private Memory<int> _padded;
+
+    /// <summary>
+    /// The contiguous form of a segmented or padded result, <c>[offsets, targets]</c>, built on first request. One
+    /// reference published once, so that threads reading a result at the same time see both arrays or neither.
+    /// </summary>
+    private int[][]? _flattened;
+
+    /// <summary>The padded view of a compact result, built on first request and published once like <see cref="_flattened"/>.</summary>
+    private int[]? _paddedCopy;
     private int[] _loads;
     private int[]? _capacities;
 
@@ -28,6 +45,16 @@ public sealed class RoutingResult
     {
         _loads = loads;
         Reset(firstSource, sources, targets, k, offsets, routeTargets, loads, capacities, slotsUnfilledByCapacity, elapsed);
+    }
+
+    /// <summary>A compact result over segments (the default call): <see cref="RouteOffsets"/> and <see cref="RouteTargets"/> are flattened on request.</summary>
+    internal RoutingResult(int firstSource, int sources, int targets, int k, Engine.RouteSegments segments, int[] loads,
+        int[]? capacities, long slotsUnfilledByCapacity, TimeSpan elapsed)
+    {
+        _loads = loads;
+        Reset(firstSource, sources, targets, k, default, default, loads, capacities, slotsUnfilledByCapacity, elapsed);
+        _segments = segments;
+        ActiveRoutes = segments.Routes;
     }
 
     /// <summary>A result over a caller's padded <c>R · k</c> buffer (every row: its targets, then -1).</summary>
@@ -55,7 +82,10 @@ public sealed class RoutingResult
         K = k;
         _offsets = offsets;
         _targets = routeTargets;
+        _segments = null;
         _padded = default;
+        _flattened = null;
+        _paddedCopy = null;
         _loads = loads;
         _capacities = capacities;
         ActiveRoutes = routeTargets.Length;
@@ -63,12 +93,8 @@ public sealed class RoutingResult
         Elapsed = elapsed;
     }
 
-    /// <summary>Writes the padded view into a caller's buffer, which <see cref="Routes"/> then returns.</summary>
-    internal void AttachPadded(Memory<int> padded)
-    {
-        CopyTo(padded.Span);
-        _padded = padded;
-    }
+    /// <summary>The segments of a default call's result (null for a result over buffers or a padded view); for tests.</summary>
+    internal Engine.RouteSegments? Segments => _segments;
 
     /// <summary>The first source this result holds: 0, except for a sharded call.</summary>
     public int FirstSource { get; private set; }
@@ -86,24 +112,21 @@ public sealed class RoutingResult
     /// <c>Sources + 1</c> offsets into <see cref="RouteTargets"/>: source <c>r</c>'s routes are
     /// <c>RouteTargets[RouteOffsets[r] .. RouteOffsets[r + 1])</c>.
     /// </summary>
-    public ReadOnlySpan<int> RouteOffsets
-    {
-        get
-        {
-            EnsureCompact();
-            return _offsets.Span;
-        }
-    }
+    /// <remarks>
+    /// A view of the call's storage when it routed into <see cref="RouteBuffers"/>. A default call's result keeps its
+    /// routes in segments below the large-object-heap threshold; this contiguous array (<c>Sources + 1</c> ints) is
+    /// built from them on first request and cached, as it is for a padded result. <see cref="RoutesOf"/> needs neither.
+    /// </remarks>
+    public ReadOnlySpan<int> RouteOffsets => _offsets.IsEmpty ? Flattened()[0] : _offsets.Span;
 
     /// <summary>Every chosen target, source after source (<see cref="ActiveRoutes"/> entries).</summary>
-    public ReadOnlySpan<int> RouteTargets
-    {
-        get
-        {
-            EnsureCompact();
-            return _targets.Span;
-        }
-    }
+    /// <remarks>
+    /// A view of the call's storage when it routed into <see cref="RouteBuffers"/>. A default call's result keeps its
+    /// routes in segments below the large-object-heap threshold; this contiguous array is built from them on first
+    /// request (one allocation of <see cref="ActiveRoutes"/> ints, on the large-object heap from 21,250 routes) and
+    /// cached, as it is for a padded result. <see cref="RoutesOf"/> reads the segments directly.
+    /// </remarks>
+    public ReadOnlySpan<int> RouteTargets => _offsets.IsEmpty ? Flattened()[1] : _targets.Span;
 
     /// <summary>
     /// All routes in the original's padded format: <c>Sources · K</c> entries, source after source, each row its
@@ -115,15 +138,21 @@ public sealed class RoutingResult
     {
         get
         {
-            if (_padded.IsEmpty && (long)Sources * K > 0)
+            if (!_padded.IsEmpty || (long)Sources * K == 0)
             {
-                CheckPaddedFits();
-                var padded = GC.AllocateUninitializedArray<int>(Sources * K);
-                CopyTo(padded);
-                _padded = padded;
+                return _padded.Span;
             }
 
-            return _padded.Span;
+            int[]? copy = Volatile.Read(ref _paddedCopy);
+            if (copy is null)
+            {
+                CheckPaddedFits();
+                copy = GC.AllocateUninitializedArray<int>(Sources * K);
+                CopyTo(copy);
+                copy = Interlocked.CompareExchange(ref _paddedCopy, copy, null) ?? copy;
+            }
+
+            return copy;
         }
     }
 
@@ -134,6 +163,17 @@ public sealed class RoutingResult
         if ((uint)source >= (uint)Sources)
         {
             throw new ArgumentOutOfRangeException(nameof(source), source, $"Source must be in [0, {Sources}).");
+        }
+
+        return Row(source);
+    }
+
+    /// <summary>Row <paramref name="source"/>'s routes (checked by the caller), from whichever form the result holds.</summary>
+    private ReadOnlySpan<int> Row(int source)
+    {
+        if (_segments is not null)
+        {
+            return _segments.Row(source);
         }
 
         if (!_offsets.IsEmpty)
@@ -165,12 +205,10 @@ public sealed class RoutingResult
             return;
         }
 
-        ReadOnlySpan<int> offsets = _offsets.Span;
-        ReadOnlySpan<int> targets = _targets.Span;
         for (int r = 0; r < Sources; r++)
         {
             Span<int> slots = destination.Slice(r * K, K);
-            ReadOnlySpan<int> row = targets[offsets[r]..offsets[r + 1]];
+            ReadOnlySpan<int> row = Row(r);
             row.CopyTo(slots);
             slots[row.Length..].Fill(-1);
         }
@@ -225,26 +263,35 @@ public sealed class RoutingResult
         }
     }
 
-    /// <summary>Builds the compact form of a padded result the first time it is asked for.</summary>
-    private void EnsureCompact()
+    /// <summary>The contiguous compact form of a segmented or padded result, built the first time it is asked for.</summary>
+    private int[][] Flattened()
     {
-        if (!_offsets.IsEmpty)
+        int[][]? flattened = Volatile.Read(ref _flattened);
+        if (flattened is not null)
         {
-            return;
+            return flattened;
         }
 
-        var offsets = new int[Sources + 1];
-        var targets = new int[checked((int)ActiveRoutes)];
-        int used = 0;
-        for (int r = 0; r < Sources; r++)
+        var offsets = GC.AllocateUninitializedArray<int>(Sources + 1);
+        var targets = GC.AllocateUninitializedArray<int>(checked((int)ActiveRoutes));
+        if (_segments is not null)
         {
-            ReadOnlySpan<int> row = RoutesOf(r);
-            row.CopyTo(targets.AsSpan(used));
-            used += row.Length;
-            offsets[r + 1] = used;
+            _segments.Flatten(offsets, targets);
+        }
+        else
+        {
+            int used = 0;
+            offsets[0] = 0;
+            for (int r = 0; r < Sources; r++)
+            {
+                ReadOnlySpan<int> row = Row(r);
+                row.CopyTo(targets.AsSpan(used));
+                used += row.Length;
+                offsets[r + 1] = used;
+            }
         }
 
-        _targets = targets;
-        _offsets = offsets;
+        flattened = [offsets, targets];
+        return Interlocked.CompareExchange(ref _flattened, flattened, null) ?? flattened;
     }
 }

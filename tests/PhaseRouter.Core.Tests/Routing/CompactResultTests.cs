@@ -55,6 +55,19 @@ public class CompactResultTests
     }
 
     [Fact]
+    public void AReusedResult_ForgetsThePaddedViewBuiltForTheCallBefore()
+    {
+        var buffers = new RouteBuffers();
+        RoutingResult first = Router.RouteDegrees(S, T, 6, buffers, new RouterOptions { Seed = 1 });
+        int[] firstPadded = first.Routes.ToArray();
+        RoutingResult second = Router.RouteDegrees(S, T, 6, buffers, new RouterOptions { Seed = 2 });
+
+        Assert.Same(first, second);
+        Assert.NotEqual(firstPadded, second.Routes.ToArray());
+        Assert.Equal(Router.RouteDegrees(S, T, 6, new RouterOptions { Seed = 2 }).ToArray(), second.Routes.ToArray());
+    }
+
+    [Fact]
     public void RouteBuffers_AreReused_AndTheResultViewsThem()
     {
         var buffers = new RouteBuffers();
