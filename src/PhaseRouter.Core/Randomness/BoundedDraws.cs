@@ -45,11 +45,8 @@ internal static class BoundedDraws
                     continue;
                 }
 
-                Vector512<ulong> draws = product >> 32;
-                for (int lane = 0; lane < Lanes; lane++)
-                {
-                    into[m + lane] = (int)draws.GetElement(lane);
-                }
+                // Each draw is below its bound, so it fits the 32 bits the narrowing keeps.
+                Avx512F.ConvertToVector256Int32((product >> 32).AsInt64()).CopyTo(into[m..]);
 
                 state += unchecked(Lanes * SplitMix64.Gamma);
             }
