@@ -13,15 +13,15 @@ namespace PhaseRouter.Kernels;
 /// source i's place <c>πT[i]</c> lies on target j's arc of the R-ring. Walking the C-ring position by position, a
 /// bitmap over the R-ring marks the places of the sources whose arcs cover the current position (each source enters
 /// and leaves once, 2R toggles in all); at target j's position, its candidates are the marked bits inside its own
-/// arc: <c>⌈t_j / 64⌉</c> words, read with bit scans (an arc that wraps past the end of the ring is read as two ranges). The whole sweep costs O(R + C + Σt/64 + candidates) against the
-/// per-source scans' O(Σs/lanes + candidates · log) with a sort per source.
+/// arc: <c>⌈t_j / 64⌉</c> words (an arc that wraps past the end of the ring is read as two ranges), whose marked bits
+/// become places by one byte compress per word (AVX-512 VBMI2) or by bit scans. The whole sweep costs
+/// O(R + C + Σt/64 + candidates) against the per-source scans' O(Σs/lanes + candidates · log) with a sort per source.
 /// <para>The pairs come out grouped by target. Scattering them back, targets in ascending order, writes each source's
 /// candidates already ascending (no sort), straight into the compact output when no source has more candidates than
 /// its limit; otherwise through a candidate staging area and the same random selection as every other path.</para>
 /// </summary>
 internal static class CandidateSweep
 {
-
     /// <summary>
     /// Whether the sweep is expected to beat the per-source scans of a whole routing: when its rough word count is the
     /// smaller. (A shard is always routed per source: its sweep would walk the whole R-ring.)
@@ -200,7 +200,8 @@ internal static class CandidateSweep
 
 
         // Bucket p is now events[eventStart[p] .. eventStart[p + 1]). Σs / C sources cover each position, so a word
-        // holds 64 · Σs / (C · R) marked bits on average: a dense bitmap is read eight bits per step, a sparse one four.
+        // holds 64 · Σs / (C · R) marked bits on average: where bit scans read it, a dense bitmap is read eight bits per
+        // step and a sparse one four.
         long expected = (long)(layout.TotalTargetDegree * (double)sourceDegrees / ((double)rows * columns)) + 64;
         LayoutWorkspace.TakeAtLeast(ref workspace.SweepPairs, (int)Math.Min(Array.MaxLength, expected + expected / 4));
         var positions = new Positions(eventStart, events, layout.PhiTByPosition, layout.DegreeTByPosition, positionStart, rows, columns);
