@@ -28,13 +28,9 @@ public sealed class TopKSoftmaxGate : LinearProjectionGate
     /// <param name="options">Experts, k and capacity factor (policy and menu settings are ignored); validated here.</param>
     /// <param name="jitterNoise">Switch jitter ε in <c>[0, 1)</c>: in training the gate input is multiplied by <c>U(1−ε, 1+ε)</c>. 0 (the default) disables it.</param>
     /// <exception cref="ArgumentException">An option, <paramref name="modelDim"/> or <paramref name="jitterNoise"/> is out of range.</exception>
-    public TopKSoftmaxGate(int modelDim, MoeGateOptions options, double jitterNoise = 0) : base(nameof(TopKSoftmaxGate), modelDim, options)
+    public TopKSoftmaxGate(int modelDim, MoeGateOptions options, double jitterNoise = 0)
+        : base(nameof(TopKSoftmaxGate), modelDim, CheckJitter(jitterNoise, options))
     {
-        if (!(jitterNoise >= 0 && jitterNoise < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(jitterNoise), jitterNoise, "jitterNoise must be in [0, 1).");
-        }
-
         JitterNoise = jitterNoise;
         RegisterBalanceBias();
         RegisterComponents();
@@ -42,6 +38,20 @@ public sealed class TopKSoftmaxGate : LinearProjectionGate
 
     /// <summary>The jitter ε applied to the gate input in training.</summary>
     public double JitterNoise { get; }
+
+    /// <summary>
+    /// Rejects a bad jitter before the base constructor makes the linear map, so a refused gate leaves no native
+    /// tensor behind for the finalizer.
+    /// </summary>
+    private static MoeGateOptions CheckJitter(double jitterNoise, MoeGateOptions options)
+    {
+        if (!(jitterNoise >= 0 && jitterNoise < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(jitterNoise), jitterNoise, "jitterNoise must be in [0, 1).");
+        }
+
+        return options;
+    }
 
     /// <inheritdoc />
     protected override RoutingPlan Route(Tensor tokens, int capacity, ulong seed, GateWorkspace workspace)
