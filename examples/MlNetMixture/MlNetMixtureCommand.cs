@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML;
 using PhaseRouter.Examples.MoeTraining.Data;
+using PhaseRouter.Examples.MoeTraining.Reporting;
 using Spectre.Console;
 
 namespace PhaseRouter.Examples.MlNetMixture;
@@ -74,10 +75,19 @@ public sealed class MlNetMixtureCommand
     /// <summary>The root command.</summary>
     public RootCommand Root { get; }
 
-    /// <summary>Runs the comparison; returns the exit code (1 for missing data, with the reason on stderr).</summary>
+    /// <summary>
+    /// Runs the comparison; returns the exit code: 0, 1 for missing data, 3 for an output folder that cannot be written
+    /// (checked before any training), with the reason on stderr.
+    /// </summary>
     public static int Run(ComparisonSettings settings)
     {
         IAnsiConsole console = AnsiConsole.Console;
+        if (OutputProbe.Check(settings.OutputDirectory) is { } outputProblem)
+        {
+            Console.Error.WriteLine($"error: {outputProblem}");
+            return OutputError;
+        }
+
         var ml = new MLContext(seed: settings.Seed);
         string directory = FashionData.Resolve(settings.DataDirectory);
         IDataView train;
@@ -104,10 +114,23 @@ public sealed class MlNetMixtureCommand
         }
 
         ReportWriter.WriteTable(console, results);
-        string path = ReportWriter.WriteSummary(settings.OutputDirectory, description, settings, results);
+        string path;
+        try
+        {
+            path = ReportWriter.WriteSummary(settings.OutputDirectory, description, settings, results);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: cannot write the summary into '{settings.OutputDirectory}': {e.Message}");
+            return OutputError;
+        }
+
         console.MarkupLine($"Summary: [blue]{Markup.Escape(path)}[/]");
         return 0;
     }
+
+    /// <summary>Exit code when the output folder cannot be written.</summary>
+    public const int OutputError = 3;
 
     private static void RequirePositive(System.CommandLine.Parsing.OptionResult result, int value, string name)
     {

@@ -57,6 +57,22 @@ public sealed class MlNetMixtureTests
         Assert.False(File.Exists(output.File("summary.json")));
     }
 
+    [Fact]
+    public void Run_IntoAnUnwritableFolder_ExitsThree()
+    {
+        using var scratch = new TempDirectory();
+        string notAFolder = scratch.File("occupied");
+        File.WriteAllText(notAFolder, "a file where the output folder should go");
+
+        int code = MlNetMixtureCommand.Run(new ComparisonSettings
+        {
+            DataDirectory = FashionData.SliceDirectory,
+            OutputDirectory = Path.Combine(notAFolder, "runs"),
+        });
+
+        Assert.Equal(MlNetMixtureCommand.OutputError, code);
+    }
+
     [Theory]
     [InlineData("--k 3 --experts 2", "--k (3) must not exceed --experts (2).")]
     [InlineData("--epochs 0", "--epochs must be at least 1; got 0.")]
