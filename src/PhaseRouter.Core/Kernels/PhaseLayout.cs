@@ -82,12 +82,11 @@ internal sealed class PhaseLayout
         TargetAt = LayoutWorkspace.Take(ref w.TargetAt, 2 * C);
         PhiTAt16 = DegreeTAt16 = null;
         PhiTAt = DegreeTAt = null;
-        if (!arcTables && rhoT is null)
-        {
-            LineStart = [];
-            SweepTables(targetDegrees, w);
-            return;
-        }
+
+        // Without the arc tables, the sweep's tables (each position's target, arc start and degree, in position order:
+        // the sweep walks the C-ring in order) are written in the same pass that deals the target arcs.
+        int[] phiAt = PhiTByPosition = arcTables ? [] : LayoutWorkspace.Take(ref w.PhiTAt, C);
+        int[] degreeAt = DegreeTByPosition = arcTables ? [] : LayoutWorkspace.Take(ref w.DegreeTAt, C);
 
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
         LineStart = arcTables ? LayoutWorkspace.Take(ref w.LineStart, C + 1) : [];
@@ -100,6 +99,13 @@ internal sealed class PhaseLayout
             if (arcTables)
             {
                 LineStart[m] = line;
+            }
+            else
+            {
+                int p = PiS[j];
+                TargetAt[p] = j;
+                phiAt[p] = phi;
+                degreeAt[p] = t;
             }
 
             line += t;
@@ -120,28 +126,13 @@ internal sealed class PhaseLayout
         TargetsAllFull = !targetDegrees.AsSpan().ContainsAnyExcept(R);
         MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (TotalTargetDegree + R - 1) / R);
 
-        // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
-        // A target ring of at most 65535 sources fits φT and t in 16 bits: twice the lanes per compare.
         if (!arcTables)
         {
-            // The sweep walks the C-ring in order: give it each position's target arc in position order.
-            int[] phiAt = LayoutWorkspace.Take(ref w.PhiTAt, C);
-            int[] degreeAt = LayoutWorkspace.Take(ref w.DegreeTAt, C);
-            for (int j = 0; j < C; j++)
-            {
-                int p = PiS[j];
-                TargetAt[p] = j;
-                phiAt[p] = PhiT[j];
-                degreeAt[p] = targetDegrees[j];
-            }
-
-            PhiTByPosition = phiAt;
-            DegreeTByPosition = degreeAt;
             return;
         }
 
-        PhiTByPosition = DegreeTByPosition = [];
-
+        // Arc-scan tables indexed by position on the C-ring, doubled so that any arc is one contiguous slice.
+        // A target ring of at most 65535 sources fits φT and t in 16 bits: twice the lanes per compare.
         if (R <= ushort.MaxValue)
         {
             PhiTAt16 = LayoutWorkspace.Take(ref w.PhiTAt16, 2 * C);
@@ -168,44 +159,6 @@ internal sealed class PhaseLayout
                 DegreeTAt![p] = DegreeTAt[p + C] = targetDegrees[j];
             }
         }
-    }
-
-    /// <summary>
-    /// The sweep's tables when the target arcs are dealt in index order: φT, the totals and each position's target, arc
-    /// start and degree, all in one pass over the targets.
-    /// </summary>
-    private void SweepTables(int[] targetDegrees, LayoutWorkspace w)
-    {
-        int[] phiAt = LayoutWorkspace.Take(ref w.PhiTAt, C);
-        int[] degreeAt = LayoutWorkspace.Take(ref w.DegreeTAt, C);
-        int[] phiT = PhiT;
-        int[] piS = PiS;
-        int[] targetAt = TargetAt;
-        long line = 0;
-        int phi = 0; // line mod R, kept by one subtraction per step since t_j ≤ R (no 64-bit division)
-        bool allFull = true;
-        for (int j = 0; j < C; j++)
-        {
-            int t = targetDegrees[j];
-            int p = piS[j];
-            phiT[j] = phi;
-            targetAt[p] = j;
-            phiAt[p] = phi;
-            degreeAt[p] = t;
-            allFull &= t == R;
-            line += t;
-            phi += t;
-            if (phi >= R)
-            {
-                phi -= R;
-            }
-        }
-
-        TotalTargetDegree = line;
-        TargetsAllFull = allFull;
-        MaxCandidates = R == 0 ? 0 : (int)Math.Min(C, (line + R - 1) / R);
-        PhiTByPosition = phiAt;
-        DegreeTByPosition = degreeAt;
     }
 
     /// <summary>R, the number of sources of the whole routing (the length of the target ring).</summary>
