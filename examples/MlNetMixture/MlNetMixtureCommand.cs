@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.ML;
 using PhaseRouter.Examples.MoeTraining.Data;
 using PhaseRouter.Examples.MoeTraining.Reporting;
+using PhaseRouter.Examples.MoeTraining.Training;
 using Spectre.Console;
 
 namespace PhaseRouter.Examples.MlNetMixture;
@@ -84,8 +85,7 @@ public sealed class MlNetMixtureCommand
         IAnsiConsole console = AnsiConsole.Console;
         if (OutputProbe.Check(settings.OutputDirectory) is { } outputProblem)
         {
-            Console.Error.WriteLine($"error: {outputProblem}");
-            return OutputError;
+            return Fail(outputProblem, OutputError);
         }
 
         var ml = new MLContext(seed: settings.Seed);
@@ -99,8 +99,7 @@ public sealed class MlNetMixtureCommand
         }
         catch (Exception e) when (e is FileNotFoundException or IdxFormatException)
         {
-            Console.Error.WriteLine(e.Message);
-            return 1;
+            return Fail(e.Message, DataError);
         }
 
         console.MarkupLine($"[bold]{Markup.Escape(description)}[/]");
@@ -121,16 +120,24 @@ public sealed class MlNetMixtureCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: cannot write the summary into '{settings.OutputDirectory}': {e.Message}");
-            return OutputError;
+            return Fail($"cannot write the summary into '{settings.OutputDirectory}': {e.Message}", OutputError);
         }
 
         console.MarkupLine($"Summary: [blue]{Markup.Escape(path)}[/]");
         return 0;
     }
 
-    /// <summary>Exit code when the output folder cannot be written.</summary>
-    public const int OutputError = 3;
+    /// <summary>Exit code when the data cannot be read.</summary>
+    public const int DataError = 1;
+
+    /// <summary>Exit code when the output folder cannot be written: the MoeTraining example's.</summary>
+    public const int OutputError = ExperimentApp.OutputError;
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return code;
+    }
 
     private static void RequirePositive(System.CommandLine.Parsing.OptionResult result, int value, string name)
     {

@@ -53,7 +53,7 @@ public sealed class MlNetMixtureTests
 
         int code = MlNetMixtureCommand.Run(new ComparisonSettings { DataDirectory = empty.Path, OutputDirectory = output.Path });
 
-        Assert.Equal(1, code);
+        Assert.Equal(MlNetMixtureCommand.DataError, code);
         Assert.False(File.Exists(output.File("summary.json")));
     }
 
