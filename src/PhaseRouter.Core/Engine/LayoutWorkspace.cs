@@ -25,7 +25,7 @@ internal sealed class LayoutWorkspace
 
     // The candidate sweep's scratch (Kernels/CandidateSweep).
     public int[]? SweepEventStart;
-    public int[]? SweepEvents;
+    public ulong[]? SweepEvents;
     public ulong[]? SweepActive;
     public int[]? SweepPairs;
     public int[]? SweepPlaceCounts;
@@ -33,6 +33,8 @@ internal sealed class LayoutWorkspace
     public int[]? SweepCandidateOffsets;
     public int[]? SweepCandidates;
     public int[]? SweepTargetStart;
+    public int[]? SweepFlatPlaces;
+    public int[]? SweepFlatTargets;
 
     /// <summary>The call's layout object, reset by each call.</summary>
     public Kernels.PhaseLayout? Layout;

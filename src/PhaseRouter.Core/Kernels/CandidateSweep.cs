@@ -11,11 +11,13 @@ namespace PhaseRouter.Kernels;
 /// Every candidate pair of a whole routing at once, by one sweep round the C-ring instead of one scan per source.
 /// By the closed form, <c>j ∈ Cand_i</c> iff target j's place <c>πS[j]</c> lies on source i's arc of the C-ring and
 /// source i's place <c>πT[i]</c> lies on target j's arc of the R-ring. Walking the C-ring position by position, a
-/// bitmap over the R-ring marks the places of the sources whose arcs cover the current position (each source enters
-/// and leaves once, 2R toggles in all); at target j's position, its candidates are the marked bits inside its own
-/// arc: <c>⌈t_j / 64⌉</c> words (an arc that wraps past the end of the ring is read as two ranges), whose marked bits
-/// become places by one byte compress per word (AVX-512 VBMI2) or by bit scans. The whole sweep costs
-/// O(R + C + Σt/64 + candidates) against the per-source scans' O(Σs/lanes + candidates · log) with a sort per source.
+/// bitmap over the R-ring marks the places of the sources whose arcs cover the current position. The source arcs tile
+/// the ring, so where one arc ends the next begins: each of the R + 1 arc boundaries toggles two places (the source
+/// that leaves and the one that enters), 2R toggles in all. At target j's position, its candidates are the marked bits
+/// inside its own arc: <c>⌈t_j / 64⌉</c> words (an arc that wraps past the end of the ring is read as two ranges),
+/// whose marked bits become places by one byte compress per word or per eight words (AVX-512 VBMI2) or by bit scans.
+/// The whole sweep costs O(R + C + Σt/64 + candidates) against the per-source scans' O(Σs/lanes + candidates · log)
+/// with a sort per source.
 /// <para>The pairs come out grouped by target. Scattering them back, targets in ascending order, writes each source's
 /// candidates already ascending (no sort), straight into the compact output when no source has more candidates than
 /// its limit; otherwise through a candidate staging area and the same random selection as every other path.</para>
@@ -44,16 +46,23 @@ internal static class CandidateSweep
     /// <param name="seed">The selection seed.</param>
     /// <param name="output">Receives offsets, targets and loads.</param>
     /// <param name="workspace">Scratch arrays, kept between calls.</param>
-    public static void Route(PhaseLayout layout, int k, int[]? limits, ulong seed, CompactOutput output, LayoutWorkspace workspace)
+    public static void Route(PhaseLayout layout, int k, int[]? limits, ulong seed, CompactOutput output, LayoutWorkspace workspace) =>
+        Route(layout, k, limits, seed, output, workspace, Emission.Auto, Dealing.Auto);
+
+    /// <summary>
+    /// <see cref="Route(PhaseLayout, int, int[], ulong, CompactOutput, LayoutWorkspace)"/> with the walk's emission and
+    /// the dealing named (tests run every way on shapes where the automatic choice would take only one).
+    /// </summary>
+    internal static void Route(PhaseLayout layout, int k, int[]? limits, ulong seed, CompactOutput output, LayoutWorkspace workspace,
+        Emission emission, Dealing dealing)
     {
         int rows = layout.R;
         int columns = layout.C;
         int[] piT = layout.PiT;
         int[] perPlace = LayoutWorkspace.Take(ref workspace.SweepPlaceCounts, rows);
         int[] positionStart = LayoutWorkspace.Take(ref workspace.SweepPositionStart, columns + 1);
-        int[] targetStart = LayoutWorkspace.Take(ref workspace.SweepTargetStart, columns);
         int[] loads = output.Loads;
-        int pairs = Sweep(layout, workspace, positionStart);
+        int pairs = Sweep(layout, workspace, positionStart, emission);
         int[] found = workspace.SweepPairs!;
         CountPerPlace(found, pairs, perPlace);
 
@@ -81,7 +90,7 @@ internal static class CandidateSweep
                 perPlace[piT[i]] = offsets[i];
             }
 
-            Deal(found, positionStart, layout.PiS, perPlace, output.Targets, loads, targetStart);
+            Deal(found, pairs, positionStart, layout.PiS, perPlace, output.Targets, loads, workspace, dealing);
             return;
         }
 
@@ -99,7 +108,7 @@ internal static class CandidateSweep
 
         candidateOffsets[rows] = total;
         int[] candidates = LayoutWorkspace.TakeAtLeast(ref workspace.SweepCandidates, total);
-        Deal(found, positionStart, layout.PiS, perPlace, candidates, loads, targetStart);
+        Deal(found, pairs, positionStart, layout.PiS, perPlace, candidates, loads, workspace, dealing);
 
         int[] targets = output.Targets;
         int first = layout.FirstRow;
@@ -124,102 +133,171 @@ internal static class CandidateSweep
         }
     }
 
+    /// <summary>How the walk turns marked bits into places (<see cref="Emission.Auto"/>: by the machine and the density).</summary>
+    internal enum Emission
+    {
+        Auto,
+
+        /// <summary>Eight words at a time: their nonzero bytes compressed, then each byte's bits (AVX-512 VBMI2 and CD).</summary>
+        Blocks,
+
+        /// <summary>A word at a time by one byte compress of its bit indices (AVX-512 VBMI2).</summary>
+        Compressed,
+
+        /// <summary>A word at a time by eight unrolled bit scans.</summary>
+        EightBits,
+
+        /// <summary>A word at a time by four unrolled bit scans.</summary>
+        FourBits,
+    }
+
+    /// <summary>How the pairs are dealt back to their sources (<see cref="Dealing.Auto"/>: by the pairs per target).</summary>
+    internal enum Dealing
+    {
+        Auto,
+
+        /// <summary>Target by target, each target's group of pairs in a loop.</summary>
+        ByGroup,
+
+        /// <summary>The groups first copied into target order, then one flat loop over every pair.</summary>
+        Flat,
+    }
+
+    /// <summary>Whether <paramref name="emission"/> runs on this machine.</summary>
+    internal static bool IsSupported(Emission emission) => emission switch
+    {
+        Emission.Blocks => Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512CD.IsSupported,
+        Emission.Compressed => Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported,
+        _ => true,
+    };
+
     /// <summary>
     /// Finds every pair: <c>workspace.SweepPairs[positionStart[p] .. positionStart[p + 1])</c> are the R-ring places
     /// <c>πT[i]</c> of the candidate sources of the target at C-ring position p, in no particular order.
     /// </summary>
     /// <returns>The number of pairs.</returns>
-    internal static int Sweep(PhaseLayout layout, LayoutWorkspace workspace, int[] positionStart)
+    internal static int Sweep(PhaseLayout layout, LayoutWorkspace workspace, int[] positionStart, Emission emission = Emission.Auto)
     {
         int rows = layout.R;
         int columns = layout.C;
-        int[] s = layout.SourceDegrees;
-        int[] phiS = layout.PhiS;
-        int[] piT = layout.PiT;
 
-        // The places where a source enters or leaves the covering set, bucketed by C-ring position (counting sort).
-        // A source of degree 0 never covers, one of degree C always does: neither has events.
+        // Boundary m (0 ≤ m ≤ R) of the dealt arcs sits at (s_0 + … + s_{m−1}) mod C, sources taken in dealing order
+        // (ρS): there the (m−1)-th dealt source leaves the covering set and the m-th enters. One event per boundary,
+        // bucketed by position (counting sort), toggles both places; a first or last boundary names the unused place R
+        // for its missing side (a bit past the ring, never read). A source of degree 0 enters and leaves at the same
+        // position, one of degree C leaves and re-enters there: both net toggles cancel, so each keeps its state at
+        // position 0 (never covering, always covering).
         int[] eventStart = LayoutWorkspace.Take(ref workspace.SweepEventStart, columns + 2);
         Array.Clear(eventStart);
-        long sourceDegrees = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            int degree = s[i];
-            sourceDegrees += degree;
-            if (degree > 0 && degree < columns)
-            {
-                int enter = phiS[i];
-                int leave = enter + degree;
-                if (leave >= columns)
-                {
-                    leave -= columns;
-                }
-
-                eventStart[enter + 2]++;
-                eventStart[leave + 2]++;
-            }
-        }
-
+        long sourceDegrees = CountBoundaries(layout, eventStart);
         for (int p = 2; p < columns + 2; p++)
         {
             eventStart[p] += eventStart[p - 1];
         }
 
         int eventCount = eventStart[columns + 1];
-        int[] events = LayoutWorkspace.TakeAtLeast(ref workspace.SweepEvents, eventCount + EventsPerStep);
-        events.AsSpan(eventCount, EventsPerStep).Clear(); // read, never applied, by the last position's fixed step
-        ulong[] active = LayoutWorkspace.Take(ref workspace.SweepActive, (rows + 63) >> 6);
+        ulong[] events = LayoutWorkspace.TakeAtLeast(ref workspace.SweepEvents, eventCount + BoundariesPerStep);
+        events.AsSpan(eventCount, BoundariesPerStep).Clear(); // read, never applied, by the last position's fixed step
+        ulong[] active = LayoutWorkspace.Take(ref workspace.SweepActive, ((rows + 64) >> 6) + BlockWords);
         Array.Clear(active);
-        for (int i = 0; i < rows; i++)
-        {
-            int degree = s[i];
-            int q = piT[i];
-            if (degree > 0 && degree < columns)
-            {
-                int enter = phiS[i];
-                int leave = enter + degree;
-                if (leave >= columns)
-                {
-                    leave -= columns;
-                }
-
-                events[eventStart[enter + 1]++] = q;
-                events[eventStart[leave + 1]++] = q;
-
-                // Covering position 0 at the start: the arc starts there or wraps past the end of the ring.
-                if (enter == 0 || enter + degree > columns)
-                {
-                    active[q >> 6] |= 1UL << q;
-                }
-            }
-            else if (degree == columns)
-            {
-                active[q >> 6] |= 1UL << q;
-            }
-        }
-
+        PlaceBoundaries(layout, eventStart, events, active);
 
         // Bucket p is now events[eventStart[p] .. eventStart[p + 1]). Σs / C sources cover each position, so a word
-        // holds 64 · Σs / (C · R) marked bits on average: where bit scans read it, a dense bitmap is read eight bits per
-        // step and a sparse one four.
+        // holds 64 · Σs / (C · R) marked bits on average: a sparse bitmap (two bits a word or fewer) is read eight words
+        // at a time; where bit scans read it, a dense one is read eight bits per step and a sparse one four.
         long expected = (long)(layout.TotalTargetDegree * (double)sourceDegrees / ((double)rows * columns)) + 64;
         LayoutWorkspace.TakeAtLeast(ref workspace.SweepPairs, (int)Math.Min(Array.MaxLength, expected + expected / 4));
-        var positions = new Positions(eventStart, events, layout.PhiTByPosition, layout.DegreeTByPosition, positionStart, rows, columns);
-        if (Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported)
+        double bitsPerWord = 64.0 * sourceDegrees / ((double)columns * rows);
+        if (emission == Emission.Auto)
         {
-            return Walk<Compressed>(active, positions, workspace);
+            emission = IsSupported(Emission.Blocks) && bitsPerWord <= 2.0 ? Emission.Blocks
+                : IsSupported(Emission.Compressed) ? Emission.Compressed
+                : bitsPerWord > 2.0 ? Emission.EightBits
+                : Emission.FourBits;
         }
 
-        return sourceDegrees * 32.0 > (double)columns * rows
-            ? Walk<EightBits>(active, positions, workspace)
-            : Walk<FourBits>(active, positions, workspace);
+        var positions = new Positions(eventStart, events, layout.PhiTByPosition, layout.DegreeTByPosition, positionStart, rows, columns);
+        return emission switch
+        {
+            Emission.Blocks => Walk<Blocks>(active, positions, workspace),
+            Emission.Compressed => Walk<Compressed>(active, positions, workspace),
+            Emission.EightBits => Walk<EightBits>(active, positions, workspace),
+            _ => Walk<FourBits>(active, positions, workspace),
+        };
+    }
+
+    /// <summary>Counts the boundaries at each position into <c>eventStart[p + 2]</c>.</summary>
+    /// <returns>Σs.</returns>
+    private static long CountBoundaries(PhaseLayout layout, int[] eventStart)
+    {
+        int rows = layout.R;
+        int columns = layout.C;
+        int[] s = layout.SourceDegrees;
+        int[]? order = layout.SourceOrder;
+        ref int count = ref MemoryMarshal.GetArrayDataReference(eventStart);
+        long sum = 0;
+        int at = 0;
+        for (int m = 0; m < rows; m++)
+        {
+            Unsafe.Add(ref count, at + 2)++;
+            int degree = s[order is null ? m : order[m]];
+            sum += degree;
+            at += degree;
+            if (at >= columns)
+            {
+                at -= columns;
+            }
+        }
+
+        Unsafe.Add(ref count, at + 2)++;
+        return sum;
+    }
+
+    /// <summary>
+    /// Writes each boundary's two places (low half: the source leaving, high half: the one entering) into its bucket,
+    /// and marks in <paramref name="active"/> the sources that cover position 0, whose boundaries the walk skips.
+    /// </summary>
+    private static void PlaceBoundaries(PhaseLayout layout, int[] eventStart, ulong[] events, ulong[] active)
+    {
+        int rows = layout.R;
+        int columns = layout.C;
+        int[] s = layout.SourceDegrees;
+        int[] piT = layout.PiT;
+        int[]? order = layout.SourceOrder;
+        ref int next = ref MemoryMarshal.GetArrayDataReference(eventStart);
+        ref ulong bucket = ref MemoryMarshal.GetArrayDataReference(events);
+        ref ulong bitmap = ref MemoryMarshal.GetArrayDataReference(active);
+        uint leaving = (uint)rows;
+        int at = 0;
+        for (int m = 0; m < rows; m++)
+        {
+            int i = order is null ? m : order[m];
+            int q = piT[i];
+            int degree = s[i];
+            Unsafe.Add(ref bucket, Unsafe.Add(ref next, at + 1)++) = leaving | ((ulong)(uint)q << 32);
+            leaving = (uint)q;
+
+            // Covering position 0: the arc starts there or runs past the end of the ring.
+            if (degree > 0 && (at == 0 || at + degree > columns))
+            {
+                Unsafe.Add(ref bitmap, q >> 6) |= 1UL << q;
+            }
+
+            at += degree;
+            if (at >= columns)
+            {
+                at -= columns;
+            }
+        }
+
+        Unsafe.Add(ref bucket, Unsafe.Add(ref next, at + 1)++) = leaving | ((ulong)(uint)rows << 32);
     }
 
     /// <summary>What the walk round the C-ring reads and writes.</summary>
-    private readonly ref struct Positions(int[] eventStart, int[] events, int[] phiT, int[] t, int[] positionStart, int rows, int columns)
+    private readonly ref struct Positions(int[] eventStart, ulong[] events, int[] phiT, int[] t, int[] positionStart, int rows, int columns)
     {
         public readonly int[] EventStart = eventStart;
-        public readonly int[] Events = events;
+        public readonly ulong[] Events = events;
         public readonly int[] PhiT = phiT;
         public readonly int[] T = t;
         public readonly int[] PositionStart = positionStart;
@@ -235,6 +313,9 @@ internal static class CandidateSweep
 
         /// <summary>One byte compress of the word's bit indices (AVX-512 VBMI2) instead of bit scans.</summary>
         static abstract bool Compress { get; }
+
+        /// <summary>Eight words at a time (<see cref="CollectBlocks"/>) instead of word by word.</summary>
+        static abstract bool Block { get; }
     }
 
     private readonly struct FourBits : IEmitWidth
@@ -242,6 +323,8 @@ internal static class CandidateSweep
         public static bool Wide => false;
 
         public static bool Compress => false;
+
+        public static bool Block => false;
     }
 
     private readonly struct EightBits : IEmitWidth
@@ -249,6 +332,8 @@ internal static class CandidateSweep
         public static bool Wide => true;
 
         public static bool Compress => false;
+
+        public static bool Block => false;
     }
 
     private readonly struct Compressed : IEmitWidth
@@ -256,45 +341,58 @@ internal static class CandidateSweep
         public static bool Wide => false;
 
         public static bool Compress => true;
+
+        public static bool Block => false;
+    }
+
+    private readonly struct Blocks : IEmitWidth
+    {
+        public static bool Wide => false;
+
+        public static bool Compress => true;
+
+        public static bool Block => true;
     }
 
     /// <summary>
-    /// The walk: at each position, apply its events (toggling the places of the sources that enter or leave), then
-    /// collect the marked places on the arc of the target sitting there. A separate small method (specialised per width) keeps the loop's
-    /// state in registers.
+    /// The walk: at each position, apply its boundaries (toggling the places of the sources that leave and enter), then
+    /// collect the marked places on the arc of the target sitting there. A separate small method (specialised per width)
+    /// keeps the loop's state in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Walk<TWidth>(ulong[] active, Positions w, LayoutWorkspace workspace)
         where TWidth : struct, IEmitWidth
     {
         int rows = w.Rows;
-        int[] eventStart = w.EventStart;
-        int[] events = w.Events;
         int[] found = workspace.SweepPairs!;
         ref ulong bitmap = ref MemoryMarshal.GetArrayDataReference(active);
+        ref int eventStart = ref MemoryMarshal.GetArrayDataReference(w.EventStart);
+        ref ulong events = ref MemoryMarshal.GetArrayDataReference(w.Events);
+        ref int phiT = ref MemoryMarshal.GetArrayDataReference(w.PhiT);
+        ref int t = ref MemoryMarshal.GetArrayDataReference(w.T);
+        ref int positionStart = ref MemoryMarshal.GetArrayDataReference(w.PositionStart);
         int n = 0;
+        int e = Unsafe.Add(ref eventStart, 1); // position 0's boundaries are in the starting bitmap
         for (int p = 0; p < w.Columns; p++)
         {
             if (p > 0)
             {
-                // A fixed step of toggles, each masked off past the bucket's end (no branch on the bucket's size, whose
-                // unpredictable loop exits cost more than the masked toggles); a longer bucket finishes in a loop.
-                int e = eventStart[p];
-                int end = eventStart[p + 1];
-                // Written out: the JIT keeps a loop of constant length as a loop.
-                ref int bucket = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(events), e);
+                // A fixed step of two boundaries, each masked off past the bucket's end (no branch on the bucket's size,
+                // whose unpredictable loop exits cost more than the masked toggles); a longer bucket finishes in a loop.
+                int end = Unsafe.Add(ref eventStart, p + 1);
+                ref ulong bucket = ref Unsafe.Add(ref events, e);
                 Toggle(ref bitmap, bucket, Below(e, end));
                 Toggle(ref bitmap, Unsafe.Add(ref bucket, 1), Below(e + 1, end));
-                Toggle(ref bitmap, Unsafe.Add(ref bucket, 2), Below(e + 2, end));
-                Toggle(ref bitmap, Unsafe.Add(ref bucket, 3), Below(e + 3, end));
-                for (e += EventsPerStep; e < end; e++)
+                for (e += BoundariesPerStep; e < end; e++)
                 {
-                    Toggle(ref bitmap, events[e], ~0UL);
+                    Toggle(ref bitmap, Unsafe.Add(ref events, e), ~0UL);
                 }
+
+                e = end;
             }
 
-            int degree = w.T[p];
-            w.PositionStart[p] = n;
+            int degree = Unsafe.Add(ref t, p);
+            Unsafe.Add(ref positionStart, p) = n;
             if (found.Length - n < degree + Slack)
             {
                 found = Grow(ref workspace.SweepPairs, n, degree + Slack);
@@ -302,7 +400,7 @@ internal static class CandidateSweep
 
             if (degree > 0)
             {
-                int from = w.PhiT[p];
+                int from = Unsafe.Add(ref phiT, p);
                 int to = from + degree;
                 ref int places = ref MemoryMarshal.GetArrayDataReference(found);
                 if (to <= rows)
@@ -318,20 +416,29 @@ internal static class CandidateSweep
             }
         }
 
-        w.PositionStart[w.Columns] = n;
+        Unsafe.Add(ref positionStart, w.Columns) = n;
         return n;
     }
 
-    /// <summary>Toggles place q where <paramref name="on"/> is all ones.</summary>
+    /// <summary>Toggles both places of a boundary (low and high half) where <paramref name="on"/> is all ones.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Toggle(ref ulong bitmap, int q, ulong on) => Unsafe.Add(ref bitmap, q >> 6) ^= (1UL << q) & on;
+    private static void Toggle(ref ulong bitmap, ulong boundary, ulong on)
+    {
+        int leaving = (int)(uint)boundary;
+        int entering = (int)(boundary >> 32);
+        Unsafe.Add(ref bitmap, leaving >> 6) ^= (1UL << leaving) & on;
+        Unsafe.Add(ref bitmap, entering >> 6) ^= (1UL << entering) & on;
+    }
 
     /// <summary>All ones when <c>index &lt; end</c>, else zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Below(int index, int end) => (ulong)((long)(index - end) >> 63);
 
-    /// <summary>Events applied per position without a branch (2R events over C positions: two each for a square shape).</summary>
-    private const int EventsPerStep = 4;
+    /// <summary>Boundaries applied per position without a branch (R + 1 boundaries over C positions: about one each for a square shape).</summary>
+    private const int BoundariesPerStep = 2;
+
+    /// <summary>Words of the bitmap past the ring: the place R and the over-read of an eight-word block.</summary>
+    private const int BlockWords = 8;
 
     /// <summary>Room past the last pair that <see cref="Collect"/> may scribble on.</summary>
     private const int Slack = 64;
@@ -345,6 +452,11 @@ internal static class CandidateSweep
     private static int Collect<TWidth>(ref ulong bitmap, int from, int to, ref int places, int n)
         where TWidth : struct, IEmitWidth
     {
+        if (TWidth.Block)
+        {
+            return CollectBlocks(ref bitmap, from, to, ref places, n);
+        }
+
         int word = from >> 6;
         int last = (to - 1) >> 6;
         ulong first = Unsafe.Add(ref bitmap, word) & (~0UL << from);
@@ -442,6 +554,84 @@ internal static class CandidateSweep
         return n + count;
     }
 
+    /// <summary>
+    /// <see cref="Collect{TWidth}"/> eight words at a time: each block of eight words from the arc's first is masked to
+    /// <c>[from, to)</c> lane by lane (variable shifts, which give zero for counts of 64 and more) and emitted at once,
+    /// so an arc of at most 449 places (and most up to 512) is one block, with no loop over its words. Reads up to
+    /// seven words past the ring (<see cref="BlockWords"/>), masked off.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CollectBlocks(ref ulong bitmap, int from, int to, ref int places, int n)
+    {
+        int word = from >> 6;
+        int last = (to - 1) >> 6;
+        do
+        {
+            int b = word << 6;
+            Vector512<long> below = Vector512.Max(Vector512.Create((long)(from - b)) - LaneBase, Vector512<long>.Zero);
+            Vector512<long> upTo = Vector512.Max(Vector512.Create((long)(to - b)) - LaneBase, Vector512<long>.Zero);
+            Vector512<ulong> mask = Avx512F.ShiftLeftLogicalVariable(Vector512<ulong>.AllBitsSet, below.AsUInt64())
+                & ~Avx512F.ShiftLeftLogicalVariable(Vector512<ulong>.AllBitsSet, upTo.AsUInt64());
+            n = EmitBlock((Vector512.LoadUnsafe(ref bitmap, (nuint)word) & mask).AsByte(), b, ref places, n);
+            word += 8;
+        }
+        while (word <= last);
+
+        return n;
+    }
+
+    /// <summary>
+    /// Appends the places of a block's marked bits (<paramref name="b"/> + bit): its nonzero bytes and their indices
+    /// compressed to the front (VPCOMPRESSB), sixteen at a time widened to 32-bit lanes, where each byte's lowest bit
+    /// comes from a leading-zero count of <c>v &amp; −v</c>. At two marked bits a word or fewer, a byte rarely holds two:
+    /// second bits take one more compressed round, and a third a loop. Stores up to sixteen lanes past the places.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EmitBlock(Vector512<byte> block, int b, ref int places, int n)
+    {
+        Vector512<byte> nonzero = ~Vector512.Equals(block, Vector512<byte>.Zero);
+        int bytes = BitOperations.PopCount(nonzero.ExtractMostSignificantBits());
+        Vector512<byte> values = Avx512Vbmi2.Compress(Vector512<byte>.Zero, nonzero, block);
+        Vector512<byte> indices = Avx512Vbmi2.Compress(Vector512<byte>.Zero, nonzero, BitIndex);
+        Vector512<int> at = Vector512.Create(b);
+        Vector512<int> top = Vector512.Create(31);
+        while (true)
+        {
+            Vector512<int> v = Avx512F.ConvertToVector512Int32(values.GetLower().GetLower());
+            Vector512<int> byteStart = (Avx512F.ConvertToVector512Int32(indices.GetLower().GetLower()) << 3) + at;
+            (byteStart + top - Avx512CD.LeadingZeroCount(v & -v)).StoreUnsafe(ref places, (nuint)n);
+            n += Math.Min(bytes, 16);
+            v &= v - Vector512<int>.One;
+            do
+            {
+                Vector512<int> more = ~Vector512.Equals(v, Vector512<int>.Zero);
+                Vector512<int> place = byteStart + top - Avx512CD.LeadingZeroCount(v & -v);
+                Avx512F.Compress(Vector512<int>.Zero, more, place).StoreUnsafe(ref places, (nuint)n);
+                n += BitOperations.PopCount(more.ExtractMostSignificantBits());
+                v &= v - Vector512<int>.One;
+            }
+            while (v != Vector512<int>.Zero);
+
+            if (bytes <= 16)
+            {
+                return n;
+            }
+
+            // More than sixteen nonzero bytes (rare at this density): the next sixteen to the front.
+            bytes -= 16;
+            values = Avx512Vbmi.PermuteVar64x8(values, NextSixteen);
+            indices = Avx512Vbmi.PermuteVar64x8(indices, NextSixteen);
+        }
+    }
+
+    /// <summary>Lane l: 64·l, the first place of word l of a block.</summary>
+    private static readonly Vector512<long> LaneBase = Vector512.Create(0L, 64, 128, 192, 256, 320, 384, 448);
+
+    /// <summary>Byte k: byte k + 16 (the last sixteen: zero, never read).</summary>
+    private static readonly Vector512<byte> NextSixteen = Vector512.Create(
+        (byte)16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+        48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
     /// <summary>Byte k: the index of the word's byte that holds bit k.</summary>
     private static readonly Vector512<byte> ByteOfBit = Vector512.Create(
         (byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
@@ -471,15 +661,53 @@ internal static class CandidateSweep
     /// <summary>
     /// Writes target j into the next slot of each of its sources, targets in ascending order, so that every source's
     /// list comes out ascending; <paramref name="pairCounts"/>[j] receives target j's number of pairs.
-    /// <paramref name="cursor"/>[πT[i]] starts at source i's first slot.
+    /// <paramref name="cursor"/>[πT[i]] starts at source i's first slot. With few pairs per target (fewer than eight on
+    /// average: a group's loop would end at an unpredictable count for every target), the groups are first copied into
+    /// target order beside their targets' numbers, and one flat loop deals every pair.
     /// </summary>
-    private static void Deal(int[] found, int[] positionStart, int[] piS, int[] cursor, int[] destination, int[] pairCounts,
-        int[] targetStart)
+    private static void Deal(int[] found, int pairs, int[] positionStart, int[] piS, int[] cursor, int[] destination, int[] pairCounts,
+        LayoutWorkspace workspace, Dealing dealing)
     {
+        int columns = pairCounts.Length;
+        if (dealing == Dealing.Auto)
+        {
+            dealing = pairs < 8L * columns ? Dealing.Flat : Dealing.ByGroup;
+        }
+
+        ref int next = ref MemoryMarshal.GetArrayDataReference(cursor);
+        ref int slots = ref MemoryMarshal.GetArrayDataReference(destination);
+        if (dealing == Dealing.Flat)
+        {
+            // A group is copied a whole vector at a time, up to one vector past its end (found has that much slack).
+            int[] places = LayoutWorkspace.TakeAtLeast(ref workspace.SweepFlatPlaces, pairs + Vector512<int>.Count);
+            int[] owners = LayoutWorkspace.TakeAtLeast(ref workspace.SweepFlatTargets, pairs + Vector512<int>.Count);
+            ref int flatPlace = ref MemoryMarshal.GetArrayDataReference(places);
+            ref int flatOwner = ref MemoryMarshal.GetArrayDataReference(owners);
+            ref int groups = ref MemoryMarshal.GetArrayDataReference(found);
+            int n = 0;
+            for (int j = 0; j < columns; j++)
+            {
+                int p = piS[j];
+                int from = positionStart[p];
+                int count = positionStart[p + 1] - from;
+                pairCounts[j] = count;
+                CopyGroup(ref Unsafe.Add(ref groups, from), ref Unsafe.Add(ref flatPlace, n), ref Unsafe.Add(ref flatOwner, n), j, count);
+                n += count;
+            }
+
+            for (int e = 0; e < n; e++)
+            {
+                Unsafe.Add(ref slots, Unsafe.Add(ref next, Unsafe.Add(ref flatPlace, e))++) = Unsafe.Add(ref flatOwner, e);
+            }
+
+            return;
+        }
+
         // First every target's group, in target order: a pass of independent loads. The dealing loop then reads its
         // group bounds in order, so that the next groups' reads start while a group is being written (measured: the
-        // deal 20 % faster at N = 16384, where a group holds four pairs).
-        for (int j = 0; j < pairCounts.Length; j++)
+        // deal 20 % faster at N = 16384 than reading them inside the loop).
+        int[] targetStart = LayoutWorkspace.Take(ref workspace.SweepTargetStart, columns);
+        for (int j = 0; j < columns; j++)
         {
             int p = piS[j];
             int from = positionStart[p];
@@ -487,16 +715,67 @@ internal static class CandidateSweep
             pairCounts[j] = positionStart[p + 1] - from;
         }
 
-        ref int places = ref MemoryMarshal.GetArrayDataReference(found);
-        ref int next = ref MemoryMarshal.GetArrayDataReference(cursor);
-        ref int slots = ref MemoryMarshal.GetArrayDataReference(destination);
-        for (int j = 0; j < pairCounts.Length; j++)
+        ref int placesOf = ref MemoryMarshal.GetArrayDataReference(found);
+        for (int j = 0; j < columns; j++)
         {
             int from = targetStart[j];
             int to = from + pairCounts[j];
             for (int e = from; e < to; e++)
             {
-                Unsafe.Add(ref slots, Unsafe.Add(ref next, Unsafe.Add(ref places, e))++) = j;
+                Unsafe.Add(ref slots, Unsafe.Add(ref next, Unsafe.Add(ref placesOf, e))++) = j;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies a group of <paramref name="count"/> places and writes <paramref name="target"/> beside each, a whole
+    /// vector at a time (one vector for most groups: no loop exit to mispredict), writing up to a vector past the end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyGroup(ref int source, ref int places, ref int owners, int target, int count)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var owner = Vector512.Create(target);
+            int c = 0;
+            do
+            {
+                Vector512.LoadUnsafe(ref source, (nuint)c).StoreUnsafe(ref places, (nuint)c);
+                owner.StoreUnsafe(ref owners, (nuint)c);
+                c += Vector512<int>.Count;
+            }
+            while (c < count);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var owner = Vector256.Create(target);
+            int c = 0;
+            do
+            {
+                Vector256.LoadUnsafe(ref source, (nuint)c).StoreUnsafe(ref places, (nuint)c);
+                owner.StoreUnsafe(ref owners, (nuint)c);
+                c += Vector256<int>.Count;
+            }
+            while (c < count);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var owner = Vector128.Create(target);
+            int c = 0;
+            do
+            {
+                Vector128.LoadUnsafe(ref source, (nuint)c).StoreUnsafe(ref places, (nuint)c);
+                owner.StoreUnsafe(ref owners, (nuint)c);
+                c += Vector128<int>.Count;
+            }
+            while (c < count);
+        }
+        else
+        {
+            for (int c = 0; c < count; c++)
+            {
+                Unsafe.Add(ref places, c) = Unsafe.Add(ref source, c);
+                Unsafe.Add(ref owners, c) = target;
             }
         }
     }

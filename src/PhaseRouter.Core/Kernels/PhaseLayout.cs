@@ -57,14 +57,17 @@ internal sealed class PhaseLayout
         TargetDegrees = targetDegrees;
         PiS = piS;
         PiT = shardPiT;
-        PhiS = LayoutWorkspace.Take(ref w.PhiS, Rows);
-        PhiT = LayoutWorkspace.Take(ref w.PhiT, C);
+        // The candidate sweep finds the arcs' boundaries itself (from the degrees in order ρS) and reads the targets by
+        // position: φS, φT by target and the doubled target table are built only for the per-source kernels.
+        PhiS = arcTables ? LayoutWorkspace.Take(ref w.PhiS, Rows) : [];
+        PhiT = arcTables ? LayoutWorkspace.Take(ref w.PhiT, C) : [];
+        SourceOrder = rhoS;
         AllTargets = Identity(C, w);
         DealtTargets = rhoT ?? AllTargets;
         TargetsDealtInOrder = rhoT is null;
 
         // Step 2 (and 5): deal the source arcs round the C-ring in order ρS.
-        if (C > 0)
+        if (C > 0 && arcTables)
         {
             long acc = degreesBefore % C;
             for (int m = 0; m < Rows; m++)
@@ -79,7 +82,7 @@ internal sealed class PhaseLayout
             }
         }
 
-        TargetAt = LayoutWorkspace.Take(ref w.TargetAt, 2 * C);
+        TargetAt = arcTables ? LayoutWorkspace.Take(ref w.TargetAt, 2 * C) : [];
         PhiTAt16 = DegreeTAt16 = null;
         PhiTAt = DegreeTAt = null;
 
@@ -103,13 +106,16 @@ internal sealed class PhaseLayout
             else
             {
                 int p = PiS[j];
-                TargetAt[p] = j;
                 phiAt[p] = phi;
                 degreeAt[p] = t;
             }
 
+            if (arcTables)
+            {
+                PhiT[j] = phi;
+            }
+
             line += t;
-            PhiT[j] = phi;
             phi += t;
             if (phi >= R)
             {
@@ -183,11 +189,14 @@ internal sealed class PhaseLayout
     /// <summary>πT: position of source FirstRow + r on the R-ring, at index r.</summary>
     public int[] PiT { get; private set; }
 
-    /// <summary>φS: start of source FirstRow + r's arc on the C-ring, at index r.</summary>
+    /// <summary>φS: start of source FirstRow + r's arc on the C-ring, at index r (empty for the sweep's layout).</summary>
     public int[] PhiS { get; private set; }
 
-    /// <summary>φT_j: start of target j's arc on the R-ring.</summary>
+    /// <summary>φT_j: start of target j's arc on the R-ring (empty for the sweep's layout, which has it by position).</summary>
     public int[] PhiT { get; private set; }
+
+    /// <summary>ρS: sources in the order their arcs are dealt, or null for 0, 1, …, R − 1 (a whole routing only).</summary>
+    public int[]? SourceOrder { get; private set; }
 
     /// <summary>ρT: targets in the order their arcs are dealt.</summary>
     public int[] DealtTargets { get; private set; }
@@ -218,7 +227,7 @@ internal sealed class PhaseLayout
     /// </summary>
     public int MaxCandidates { get; private set; }
 
-    /// <summary>Target at each position of the doubled C-ring.</summary>
+    /// <summary>Target at each position of the doubled C-ring (empty for the sweep's layout).</summary>
     public int[] TargetAt { get; private set; }
 
     /// <summary>φT of the target at each position of the doubled C-ring.</summary>

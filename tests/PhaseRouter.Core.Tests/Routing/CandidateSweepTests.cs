@@ -8,7 +8,8 @@ namespace PhaseRouter.Core.Tests.Routing;
 /// <summary>
 /// The candidate sweep (<see cref="RouterKernel.Sweep"/>) against the step-by-step reference of SPEC §1 and against
 /// the per-source kernel: its raw pairs, and the routes it deals back to the sources (limits, row permutations,
-/// Feistel permutations, the padded and buffer destinations, bitmap words with more marked bits than one unrolled step).
+/// Feistel permutations, the padded and buffer destinations, bitmap words with more marked bits than one unrolled step,
+/// every emission of marked bits and both ways of dealing).
 /// </summary>
 public class CandidateSweepTests
 {
@@ -19,12 +20,49 @@ public class CandidateSweepTests
         var reference = p.Reference();
         reference.BuildCandidates(p.Seed, permuteRows);
         PhasePermutations perms = PhasePermutations.FromSeed(p.Seed, p.R, p.C, permuteRows);
-        bool[,] swept = SweptCandidates(p.SourceDegrees, p.TargetDegrees, perms);
-        for (int i = 0; i < p.R; i++)
+        foreach (CandidateSweep.Emission emission in SupportedEmissions)
         {
-            for (int j = 0; j < p.C; j++)
+            bool[,] swept = SweptCandidates(p.SourceDegrees, p.TargetDegrees, perms, emission);
+            for (int i = 0; i < p.R; i++)
             {
-                if (swept[i, j] != reference.Cand[i, j])
+                for (int j = 0; j < p.C; j++)
+                {
+                    if (swept[i, j] != reference.Cand[i, j])
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [Property(MaxTest = 100)]
+    public bool EveryEmissionAndDealing_RoutesAsThePerSourceKernel(int seed, bool permuteRows, bool withLimits)
+    {
+        // Small random shapes make the automatic choice take the word-by-word emission and the grouped dealing; here
+        // every way runs, on degree-0 and degree-C sources alike, with and without limits below the candidate counts.
+        var p = Problem.Random(seed, 150);
+        var rng = new Random(seed);
+        int[]? limits = withLimits ? Enumerable.Range(0, p.R).Select(_ => rng.Next(0, p.K + 1)).ToArray() : null;
+        var options = new RouterOptions { Seed = p.Seed, PermuteRows = permuteRows, SourceLimits = limits, Kernel = RouterKernel.ArcScan };
+        RoutingResult expected = Router.RouteDegrees(p.SourceDegrees, p.TargetDegrees, p.K, options);
+        PhasePermutations perms = PhasePermutations.FromSeed(p.Seed, p.R, p.C, permuteRows);
+        foreach (CandidateSweep.Emission emission in SupportedEmissions)
+        {
+            foreach (CandidateSweep.Dealing dealing in new[] { CandidateSweep.Dealing.ByGroup, CandidateSweep.Dealing.Flat })
+            {
+                var workspace = new LayoutWorkspace();
+                var layout = new PhaseLayout();
+                layout.Reset(p.SourceDegrees, p.TargetDegrees, perms.SourceColumns, perms.TargetColumns, perms.SourceRows, perms.TargetRows,
+                    workspace, arcTables: false);
+                var output = new CompactOutput(p.R, p.C, Poisoned(p.R, p.R * p.C));
+                CandidateSweep.Route(layout, p.K, limits, p.Seed, output, workspace, emission, dealing);
+                int routes = output.Offsets[p.R];
+                if (!output.Offsets.AsSpan(0, p.R + 1).SequenceEqual(expected.RouteOffsets)
+                    || !output.Targets.AsSpan(0, routes).SequenceEqual(expected.RouteTargets)
+                    || !output.Loads.AsSpan().SequenceEqual(expected.TargetLoads))
                 {
                     return false;
                 }
@@ -32,6 +70,22 @@ public class CandidateSweepTests
         }
 
         return true;
+    }
+
+    [Theory]
+    [InlineData(20000, 20000, 400, 400)] // the automatic choice at about one marked bit a word: blocks, flat dealing
+    [InlineData(9000, 12000, 300, 9000)] // long target arcs (many blocks per arc, many wrapping), a few full sources
+    public void SparseShapes_EqualPerSourceKernel(int r, int c, int maxSourceDegree, int maxTargetDegree)
+    {
+        var rng = new Random(r + c);
+        int[] s = Enumerable.Range(0, r).Select(i => i % 997 == 0 ? c : rng.Next(maxSourceDegree + 1)).ToArray();
+        int[] t = Enumerable.Range(0, c).Select(_ => rng.Next(maxTargetDegree + 1)).ToArray();
+        var options = new RouterOptions { Seed = 21 };
+        RoutingResult perSource = Router.RouteDegrees(s, t, 64, options with { Kernel = RouterKernel.ArcScan });
+        RoutingResult swept = Router.RouteDegrees(s, t, 64, Poisoned(r, perSource.RouteTargets.Length), options with { Kernel = RouterKernel.Sweep });
+        Assert.Equal(perSource.RouteOffsets.ToArray(), swept.RouteOffsets.ToArray());
+        Assert.Equal(perSource.RouteTargets.ToArray(), swept.RouteTargets.ToArray());
+        Assert.Equal(perSource.TargetLoads.ToArray(), swept.TargetLoads.ToArray());
     }
 
     [Property(MaxTest = 150)]
@@ -126,24 +180,42 @@ public class CandidateSweepTests
         Assert.Equal(0, quietest);
     }
 
+    /// <summary>Buffers whose every target slot holds -1, so that a slot the routing never writes shows.</summary>
+    private static RouteBuffers Poisoned(int sources, int routes)
+    {
+        var buffers = new RouteBuffers(sources, routes);
+        buffers.Targets(routes).AsSpan().Fill(-1);
+        return buffers;
+    }
+
+    /// <summary>The emissions this machine runs (the vector ones need AVX-512; CI also runs these tests without it).</summary>
+    private static CandidateSweep.Emission[] SupportedEmissions =>
+        Enum.GetValues<CandidateSweep.Emission>().Where(e => e != CandidateSweep.Emission.Auto && CandidateSweep.IsSupported(e)).ToArray();
+
     /// <summary>The candidate matrix read off the sweep's raw pairs (target by position, source by place).</summary>
-    private static bool[,] SweptCandidates(int[] s, int[] t, PhasePermutations perms)
+    private static bool[,] SweptCandidates(int[] s, int[] t, PhasePermutations perms, CandidateSweep.Emission emission)
     {
         var workspace = new LayoutWorkspace();
         var layout = new PhaseLayout();
         layout.Reset(s, t, perms.SourceColumns, perms.TargetColumns, perms.SourceRows, perms.TargetRows, workspace, arcTables: false);
         int[] positionStart = new int[t.Length + 1];
-        CandidateSweep.Sweep(layout, workspace, positionStart);
+        CandidateSweep.Sweep(layout, workspace, positionStart, emission);
         int[] sourceAt = new int[s.Length];
         for (int i = 0; i < s.Length; i++)
         {
             sourceAt[perms.TargetColumns[i]] = i;
         }
 
+        var targetAt = new int[t.Length];
+        for (int j = 0; j < t.Length; j++)
+        {
+            targetAt[perms.SourceColumns[j]] = j;
+        }
+
         var cand = new bool[s.Length, t.Length];
         for (int position = 0; position < t.Length; position++)
         {
-            int j = layout.TargetAt[position];
+            int j = targetAt[position];
             for (int e = positionStart[position]; e < positionStart[position + 1]; e++)
             {
                 int place = workspace.SweepPairs![e] % s.Length;
