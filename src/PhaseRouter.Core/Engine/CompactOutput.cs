@@ -40,7 +40,7 @@ internal sealed class CompactOutput
     /// <summary>The per-target loads (exactly C entries, zeroed).</summary>
     public int[] Loads { get; private set; }
 
-    /// <summary>The targets, once <see cref="AllocateTargets"/> has run.</summary>
+    /// <summary>The targets, once <see cref="AllocateTargets(int)"/> has run.</summary>
     public int[] Targets { get; private set; } = [];
 
     /// <summary>Turns the per-row counts in <c>Offsets[1..rows]</c> into offsets and makes room for the targets.</summary>
@@ -52,17 +52,32 @@ internal sealed class CompactOutput
         for (int r = 1; r <= rows; r++)
         {
             total += offsets[r];
-            if (total > Array.MaxLength)
-            {
-                throw new ArgumentException(
-                    $"The routes of these {rows} sources exceed the largest array ({Array.MaxLength}); route them in shards (Router.RouteShard).");
-            }
-
+            ThrowIfTooMany(rows, total);
             offsets[r] = (int)total;
         }
 
-        Targets = (_buffers ?? _staging)?.Targets((int)total) ?? (total == 0 ? [] : GC.AllocateUninitializedArray<int>((int)total));
+        AllocateTargets(rows, total);
         return (int)total;
+    }
+
+    /// <summary>
+    /// Room for <paramref name="total"/> routes, the offsets of the first <paramref name="rows"/> rows being written
+    /// already (as prefix sums); writes the end offset.
+    /// </summary>
+    public void AllocateTargets(int rows, long total)
+    {
+        ThrowIfTooMany(rows, total);
+        Offsets[rows] = (int)total;
+        Targets = (_buffers ?? _staging)?.Targets((int)total) ?? (total == 0 ? [] : GC.AllocateUninitializedArray<int>((int)total));
+    }
+
+    private static void ThrowIfTooMany(int rows, long total)
+    {
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"The routes of these {rows} sources exceed the largest array ({Array.MaxLength}); route them in shards (Router.RouteShard).");
+        }
     }
 
     public RoutingResult Result(int firstRow, int rows, int columns, int k, int[]? capacities, long unfilledByCapacity,

@@ -66,35 +66,37 @@ internal static class CandidateSweep
         int[] found = workspace.SweepPairs!;
         CountPerPlace(found, pairs, perPlace);
 
+        // Each source's offset, and in the same pass its place's count becomes its dealing cursor (the offset), which
+        // is right when every source takes all its candidates (the usual case).
         bool over = false;
         int[] offsets = output.Offsets;
+        long routes = 0;
         for (int i = 0; i < rows; i++)
         {
             int limit = limits is null ? k : limits[i];
-            int count = perPlace[piT[i]];
+            ref int place = ref perPlace[piT[i]];
+            int count = place;
             if (count > limit)
             {
                 over = true;
                 count = limit;
             }
 
-            offsets[i + 1] = count;
+            offsets[i] = (int)routes;
+            place = (int)routes;
+            routes += count;
         }
 
-        output.AllocateTargets(rows);
+        output.AllocateTargets(rows, routes);
         if (!over)
         {
             // Each source takes all its candidates: deal them straight into place; the loads are the pair counts.
-            for (int i = 0; i < rows; i++)
-            {
-                perPlace[piT[i]] = offsets[i];
-            }
-
             Deal(found, pairs, positionStart, layout.PiS, perPlace, output.Targets, loads, workspace, dealing);
             return;
         }
 
         // Some source has more candidates than its limit: stage every candidate list, then select per source.
+        CountPerPlace(found, pairs, perPlace);
         int[] candidateOffsets = LayoutWorkspace.Take(ref workspace.SweepCandidateOffsets, rows + 1);
         int total = 0;
         for (int i = 0; i < rows; i++)
