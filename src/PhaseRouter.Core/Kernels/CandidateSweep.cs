@@ -700,11 +700,7 @@ internal static class CandidateSweep
                 n += count;
             }
 
-            for (int e = 0; e < n; e++)
-            {
-                Unsafe.Add(ref slots, Unsafe.Add(ref next, Unsafe.Add(ref flatPlace, e))++) = Unsafe.Add(ref flatOwner, e);
-            }
-
+            DealFlat(ref flatPlace, ref flatOwner, ref next, ref slots, n);
             return;
         }
 
@@ -729,6 +725,20 @@ internal static class CandidateSweep
             {
                 Unsafe.Add(ref slots, Unsafe.Add(ref next, Unsafe.Add(ref placesOf, e))++) = j;
             }
+        }
+    }
+
+    /// <summary>
+    /// The flat dealing loop: pair e goes to the next slot of the source at place <c>places[e]</c>. A method of its own,
+    /// so that its five references stay in registers (inside <see cref="Deal"/> two were reloaded from the stack at
+    /// every pair: measured 3 % of the call at N = 16384).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DealFlat(ref int places, ref int targets, ref int cursor, ref int slots, int pairs)
+    {
+        for (nint e = 0; e < pairs; e++)
+        {
+            Unsafe.Add(ref slots, Unsafe.Add(ref cursor, Unsafe.Add(ref places, e))++) = Unsafe.Add(ref targets, e);
         }
     }
 
