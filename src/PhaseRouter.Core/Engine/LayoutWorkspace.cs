@@ -20,6 +20,7 @@ internal sealed class LayoutWorkspace
     public int[]? TargetAt;
     public int[]? PhiTAt;
     public int[]? DegreeTAt;
+    public ulong[]? TargetArcAt;
     public ushort[]? PhiTAt16;
     public ushort[]? DegreeTAt16;
 

@@ -218,7 +218,7 @@ internal static class CandidateSweep
                 : Emission.FourBits;
         }
 
-        var positions = new Positions(eventStart, events, layout.PhiTByPosition, layout.DegreeTByPosition, positionStart, rows, columns);
+        var positions = new Positions(eventStart, events, layout.TargetArcByPosition, positionStart, rows, columns);
         return emission switch
         {
             Emission.Blocks => Walk<Blocks>(active, positions, workspace),
@@ -296,12 +296,11 @@ internal static class CandidateSweep
     }
 
     /// <summary>What the walk round the C-ring reads and writes.</summary>
-    private readonly ref struct Positions(int[] eventStart, ulong[] events, int[] phiT, int[] t, int[] positionStart, int rows, int columns)
+    private readonly ref struct Positions(int[] eventStart, ulong[] events, ulong[] arcs, int[] positionStart, int rows, int columns)
     {
         public readonly int[] EventStart = eventStart;
         public readonly ulong[] Events = events;
-        public readonly int[] PhiT = phiT;
-        public readonly int[] T = t;
+        public readonly ulong[] Arcs = arcs;
         public readonly int[] PositionStart = positionStart;
         public readonly int Rows = rows;
         public readonly int Columns = columns;
@@ -370,8 +369,7 @@ internal static class CandidateSweep
         ref ulong bitmap = ref MemoryMarshal.GetArrayDataReference(active);
         ref int eventStart = ref MemoryMarshal.GetArrayDataReference(w.EventStart);
         ref ulong events = ref MemoryMarshal.GetArrayDataReference(w.Events);
-        ref int phiT = ref MemoryMarshal.GetArrayDataReference(w.PhiT);
-        ref int t = ref MemoryMarshal.GetArrayDataReference(w.T);
+        ref ulong arcs = ref MemoryMarshal.GetArrayDataReference(w.Arcs);
         ref int positionStart = ref MemoryMarshal.GetArrayDataReference(w.PositionStart);
         int n = 0;
         int e = Unsafe.Add(ref eventStart, 1); // position 0's boundaries are in the starting bitmap
@@ -393,7 +391,8 @@ internal static class CandidateSweep
                 e = end;
             }
 
-            int degree = Unsafe.Add(ref t, p);
+            ulong arc = Unsafe.Add(ref arcs, p);
+            int degree = (int)(arc >> 32);
             Unsafe.Add(ref positionStart, p) = n;
             if (found.Length - n < degree + Slack)
             {
@@ -402,7 +401,7 @@ internal static class CandidateSweep
 
             if (degree > 0)
             {
-                int from = Unsafe.Add(ref phiT, p);
+                int from = (int)(uint)arc;
                 int to = from + degree;
                 ref int places = ref MemoryMarshal.GetArrayDataReference(found);
                 if (to <= rows)

@@ -88,8 +88,7 @@ internal sealed class PhaseLayout
 
         // Without the arc tables, the sweep's tables (each position's target, arc start and degree, in position order:
         // the sweep walks the C-ring in order) are written in the same pass that deals the target arcs.
-        int[] phiAt = PhiTByPosition = arcTables ? [] : LayoutWorkspace.Take(ref w.PhiTAt, C);
-        int[] degreeAt = DegreeTByPosition = arcTables ? [] : LayoutWorkspace.Take(ref w.DegreeTAt, C);
+        ulong[] arcAt = TargetArcByPosition = arcTables ? [] : LayoutWorkspace.Take(ref w.TargetArcAt, C);
 
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
         LineStart = arcTables ? LayoutWorkspace.Take(ref w.LineStart, C + 1) : [];
@@ -105,9 +104,7 @@ internal sealed class PhaseLayout
             }
             else
             {
-                int p = PiS[j];
-                phiAt[p] = phi;
-                degreeAt[p] = t;
+                arcAt[PiS[j]] = (uint)phi | ((ulong)(uint)t << 32); // one store per target, one load per position
             }
 
             if (arcTables)
@@ -239,11 +236,11 @@ internal sealed class PhaseLayout
     /// <summary><see cref="DegreeTAt"/> in 16 bits, instead of it, when R ≤ 65535.</summary>
     public ushort[]? DegreeTAt16 { get; private set; }
 
-    /// <summary>φT of the target at each position of the C-ring (C entries), built instead of the arc tables for the sweep.</summary>
-    public int[] PhiTByPosition { get; private set; } = [];
-
-    /// <summary>t of the target at each position of the C-ring (C entries), built instead of the arc tables for the sweep.</summary>
-    public int[] DegreeTByPosition { get; private set; } = [];
+    /// <summary>
+    /// The arc of the target at each position of the C-ring (C entries: φT in the low half, t in the high half), built
+    /// instead of the arc tables for the sweep.
+    /// </summary>
+    public ulong[] TargetArcByPosition { get; private set; } = [];
 
     /// <summary>t of the target at each position of the doubled C-ring.</summary>
     public int[]? DegreeTAt { get; private set; }
