@@ -33,7 +33,6 @@ internal sealed class LayoutWorkspace
     public int[]? SweepPositionStart;
     public int[]? SweepCandidateOffsets;
     public int[]? SweepCandidates;
-    public int[]? SweepTargetStart;
     public int[]? SweepFlatPlaces;
     public int[]? SweepFlatTargets;
 

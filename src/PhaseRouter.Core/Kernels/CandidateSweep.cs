@@ -18,7 +18,7 @@ namespace PhaseRouter.Kernels;
 /// whose marked bits become places by one byte compress per word or per eight words (AVX-512 VBMI2) or by bit scans.
 /// The whole sweep costs O(R + C + Σt/64 + candidates) against the per-source scans' O(Σs/lanes + candidates · log)
 /// with a sort per source.
-/// <para>The pairs come out grouped by target. Scattering them back, targets in ascending order, writes each source's
+/// <para>The pairs come out grouped by target. Dealing them back, targets in ascending order, writes each source's
 /// candidates already ascending (no sort), straight into the compact output when no source has more candidates than
 /// its limit; otherwise through a candidate staging area and the same random selection as every other path.</para>
 /// </summary>
@@ -47,14 +47,14 @@ internal static class CandidateSweep
     /// <param name="output">Receives offsets, targets and loads.</param>
     /// <param name="workspace">Scratch arrays, kept between calls.</param>
     public static void Route(PhaseLayout layout, int k, int[]? limits, ulong seed, CompactOutput output, LayoutWorkspace workspace) =>
-        Route(layout, k, limits, seed, output, workspace, Emission.Auto, Dealing.Auto);
+        Route(layout, k, limits, seed, output, workspace, Emission.Auto);
 
     /// <summary>
-    /// <see cref="Route(PhaseLayout, int, int[], ulong, CompactOutput, LayoutWorkspace)"/> with the walk's emission and
-    /// the dealing named (tests run every way on shapes where the automatic choice would take only one).
+    /// <see cref="Route(PhaseLayout, int, int[], ulong, CompactOutput, LayoutWorkspace)"/> with the walk's emission named
+    /// (tests run every emission on shapes where the automatic choice would take only one).
     /// </summary>
     internal static void Route(PhaseLayout layout, int k, int[]? limits, ulong seed, CompactOutput output, LayoutWorkspace workspace,
-        Emission emission, Dealing dealing)
+        Emission emission)
     {
         int rows = layout.R;
         int columns = layout.C;
@@ -91,7 +91,7 @@ internal static class CandidateSweep
         if (!over)
         {
             // Each source takes all its candidates: deal them straight into place; the loads are the pair counts.
-            Deal(found, pairs, positionStart, layout.PiS, perPlace, output.Targets, loads, workspace, dealing);
+            Deal(found, pairs, positionStart, layout.PiS, perPlace, output.Targets, loads, workspace);
             return;
         }
 
@@ -110,7 +110,7 @@ internal static class CandidateSweep
 
         candidateOffsets[rows] = total;
         int[] candidates = LayoutWorkspace.TakeAtLeast(ref workspace.SweepCandidates, total);
-        Deal(found, pairs, positionStart, layout.PiS, perPlace, candidates, loads, workspace, dealing);
+        Deal(found, pairs, positionStart, layout.PiS, perPlace, candidates, loads, workspace);
 
         int[] targets = output.Targets;
         int first = layout.FirstRow;
@@ -153,18 +153,6 @@ internal static class CandidateSweep
         FourBits,
     }
 
-    /// <summary>How the pairs are dealt back to their sources (<see cref="Dealing.Auto"/>: by the pairs per target).</summary>
-    internal enum Dealing
-    {
-        Auto,
-
-        /// <summary>Target by target, each target's group of pairs in a loop.</summary>
-        ByGroup,
-
-        /// <summary>The groups first copied into target order, then one flat loop over every pair.</summary>
-        Flat,
-    }
-
     /// <summary>Whether <paramref name="emission"/> runs on this machine.</summary>
     internal static bool IsSupported(Emission emission) => emission switch
     {
@@ -205,14 +193,15 @@ internal static class CandidateSweep
         PlaceBoundaries(layout, eventStart, events, active);
 
         // Bucket p is now events[eventStart[p] .. eventStart[p + 1]). Σs / C sources cover each position, so a word
-        // holds 64 · Σs / (C · R) marked bits on average: a sparse bitmap (two bits a word or fewer) is read eight words
+        // holds 64 · Σs / (C · R) marked bits on average: a sparse bitmap (1.5 bits a word or fewer) is read eight words
         // at a time; where bit scans read it, a dense one is read eight bits per step and a sparse one four.
         long expected = (long)(layout.TotalTargetDegree * (double)sourceDegrees / ((double)rows * columns)) + 64;
         LayoutWorkspace.TakeAtLeast(ref workspace.SweepPairs, (int)Math.Min(Array.MaxLength, expected + expected / 4));
         double bitsPerWord = 64.0 * sourceDegrees / ((double)columns * rows);
         if (emission == Emission.Auto)
         {
-            emission = IsSupported(Emission.Blocks) && bitsPerWord <= 2.0 ? Emission.Blocks
+            // Measured: blocks 8 % faster at one marked bit a word (N = 16384), 8 % slower at two (N = 8192).
+            emission = IsSupported(Emission.Blocks) && bitsPerWord <= 1.5 ? Emission.Blocks
                 : IsSupported(Emission.Compressed) ? Emission.Compressed
                 : bitsPerWord > 2.0 ? Emission.EightBits
                 : Emission.FourBits;
@@ -665,66 +654,31 @@ internal static class CandidateSweep
     /// <summary>
     /// Writes target j into the next slot of each of its sources, targets in ascending order, so that every source's
     /// list comes out ascending; <paramref name="pairCounts"/>[j] receives target j's number of pairs.
-    /// <paramref name="cursor"/>[πT[i]] starts at source i's first slot. With few pairs per target (fewer than eight on
-    /// average: a group's loop would end at an unpredictable count for every target), the groups are first copied into
-    /// target order beside their targets' numbers, and one flat loop deals every pair.
+    /// <paramref name="cursor"/>[πT[i]] starts at source i's first slot. The groups are first copied into target order
+    /// beside their targets' numbers, then one flat loop deals every pair: dealing group by group ends a loop at an
+    /// unpredictable count for every target (measured 6–20 % slower per call at N = 1024 to 16384).
     /// </summary>
     private static void Deal(int[] found, int pairs, int[] positionStart, int[] piS, int[] cursor, int[] destination, int[] pairCounts,
-        LayoutWorkspace workspace, Dealing dealing)
+        LayoutWorkspace workspace)
     {
-        int columns = pairCounts.Length;
-        if (dealing == Dealing.Auto)
-        {
-            dealing = pairs < 8L * columns ? Dealing.Flat : Dealing.ByGroup;
-        }
-
-        ref int next = ref MemoryMarshal.GetArrayDataReference(cursor);
-        ref int slots = ref MemoryMarshal.GetArrayDataReference(destination);
-        if (dealing == Dealing.Flat)
-        {
-            // A group is copied a whole vector at a time, up to one vector past its end (found has that much slack).
-            int[] places = LayoutWorkspace.TakeAtLeast(ref workspace.SweepFlatPlaces, pairs + Vector512<int>.Count);
-            int[] owners = LayoutWorkspace.TakeAtLeast(ref workspace.SweepFlatTargets, pairs + Vector512<int>.Count);
-            ref int flatPlace = ref MemoryMarshal.GetArrayDataReference(places);
-            ref int flatOwner = ref MemoryMarshal.GetArrayDataReference(owners);
-            ref int groups = ref MemoryMarshal.GetArrayDataReference(found);
-            int n = 0;
-            for (int j = 0; j < columns; j++)
-            {
-                int p = piS[j];
-                int from = positionStart[p];
-                int count = positionStart[p + 1] - from;
-                pairCounts[j] = count;
-                CopyGroup(ref Unsafe.Add(ref groups, from), ref Unsafe.Add(ref flatPlace, n), ref Unsafe.Add(ref flatOwner, n), j, count);
-                n += count;
-            }
-
-            DealFlat(ref flatPlace, ref flatOwner, ref next, ref slots, n);
-            return;
-        }
-
-        // First every target's group, in target order: a pass of independent loads. The dealing loop then reads its
-        // group bounds in order, so that the next groups' reads start while a group is being written (measured: the
-        // deal 20 % faster at N = 16384 than reading them inside the loop).
-        int[] targetStart = LayoutWorkspace.Take(ref workspace.SweepTargetStart, columns);
-        for (int j = 0; j < columns; j++)
+        // A group is copied a whole vector at a time, up to one vector past its end (found has that much slack).
+        int[] places = LayoutWorkspace.TakeAtLeast(ref workspace.SweepFlatPlaces, pairs + Vector512<int>.Count);
+        int[] owners = LayoutWorkspace.TakeAtLeast(ref workspace.SweepFlatTargets, pairs + Vector512<int>.Count);
+        ref int flatPlace = ref MemoryMarshal.GetArrayDataReference(places);
+        ref int flatOwner = ref MemoryMarshal.GetArrayDataReference(owners);
+        ref int groups = ref MemoryMarshal.GetArrayDataReference(found);
+        int n = 0;
+        for (int j = 0; j < pairCounts.Length; j++)
         {
             int p = piS[j];
             int from = positionStart[p];
-            targetStart[j] = from;
-            pairCounts[j] = positionStart[p + 1] - from;
+            int count = positionStart[p + 1] - from;
+            pairCounts[j] = count;
+            CopyGroup(ref Unsafe.Add(ref groups, from), ref Unsafe.Add(ref flatPlace, n), ref Unsafe.Add(ref flatOwner, n), j, count);
+            n += count;
         }
 
-        ref int placesOf = ref MemoryMarshal.GetArrayDataReference(found);
-        for (int j = 0; j < columns; j++)
-        {
-            int from = targetStart[j];
-            int to = from + pairCounts[j];
-            for (int e = from; e < to; e++)
-            {
-                Unsafe.Add(ref slots, Unsafe.Add(ref next, Unsafe.Add(ref placesOf, e))++) = j;
-            }
-        }
+        DealFlat(ref flatPlace, ref flatOwner, ref MemoryMarshal.GetArrayDataReference(cursor), ref MemoryMarshal.GetArrayDataReference(destination), n);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace PhaseRouter.Core.Tests.Routing;
 /// The candidate sweep (<see cref="RouterKernel.Sweep"/>) against the step-by-step reference of SPEC §1 and against
 /// the per-source kernel: its raw pairs, and the routes it deals back to the sources (limits, row permutations,
 /// Feistel permutations, the padded and buffer destinations, bitmap words with more marked bits than one unrolled step,
-/// every emission of marked bits and both ways of dealing).
+/// every emission of marked bits).
 /// </summary>
 public class CandidateSweepTests
 {
@@ -39,10 +39,10 @@ public class CandidateSweepTests
     }
 
     [Property(MaxTest = 100)]
-    public bool EveryEmissionAndDealing_RoutesAsThePerSourceKernel(int seed, bool permuteRows, bool withLimits)
+    public bool EveryEmission_RoutesAsThePerSourceKernel(int seed, bool permuteRows, bool withLimits)
     {
-        // Small random shapes make the automatic choice take the word-by-word emission and the grouped dealing; here
-        // every way runs, on degree-0 and degree-C sources alike, with and without limits below the candidate counts.
+        // Small random shapes make the automatic choice take a word-by-word emission; here every emission runs, on
+        // degree-0 and degree-C sources alike, with and without limits below the candidate counts.
         var p = Problem.Random(seed, 150);
         var rng = new Random(seed);
         int[]? limits = withLimits ? Enumerable.Range(0, p.R).Select(_ => rng.Next(0, p.K + 1)).ToArray() : null;
@@ -51,21 +51,18 @@ public class CandidateSweepTests
         PhasePermutations perms = PhasePermutations.FromSeed(p.Seed, p.R, p.C, permuteRows);
         foreach (CandidateSweep.Emission emission in SupportedEmissions)
         {
-            foreach (CandidateSweep.Dealing dealing in new[] { CandidateSweep.Dealing.ByGroup, CandidateSweep.Dealing.Flat })
+            var workspace = new LayoutWorkspace();
+            var layout = new PhaseLayout();
+            layout.Reset(p.SourceDegrees, p.TargetDegrees, perms.SourceColumns, perms.TargetColumns, perms.SourceRows, perms.TargetRows,
+                workspace, arcTables: false);
+            var output = new CompactOutput(p.R, p.C, Poisoned(p.R, p.R * p.C));
+            CandidateSweep.Route(layout, p.K, limits, p.Seed, output, workspace, emission);
+            int routes = output.Offsets[p.R];
+            if (!output.Offsets.AsSpan(0, p.R + 1).SequenceEqual(expected.RouteOffsets)
+                || !output.Targets.AsSpan(0, routes).SequenceEqual(expected.RouteTargets)
+                || !output.Loads.AsSpan().SequenceEqual(expected.TargetLoads))
             {
-                var workspace = new LayoutWorkspace();
-                var layout = new PhaseLayout();
-                layout.Reset(p.SourceDegrees, p.TargetDegrees, perms.SourceColumns, perms.TargetColumns, perms.SourceRows, perms.TargetRows,
-                    workspace, arcTables: false);
-                var output = new CompactOutput(p.R, p.C, Poisoned(p.R, p.R * p.C));
-                CandidateSweep.Route(layout, p.K, limits, p.Seed, output, workspace, emission, dealing);
-                int routes = output.Offsets[p.R];
-                if (!output.Offsets.AsSpan(0, p.R + 1).SequenceEqual(expected.RouteOffsets)
-                    || !output.Targets.AsSpan(0, routes).SequenceEqual(expected.RouteTargets)
-                    || !output.Loads.AsSpan().SequenceEqual(expected.TargetLoads))
-                {
-                    return false;
-                }
+                return false;
             }
         }
 
@@ -73,7 +70,7 @@ public class CandidateSweepTests
     }
 
     [Theory]
-    [InlineData(20000, 20000, 400, 400)] // the automatic choice at about one marked bit a word: blocks, flat dealing
+    [InlineData(20000, 20000, 400, 400)] // the automatic choice at about one marked bit a word: blocks
     [InlineData(9000, 12000, 300, 9000)] // long target arcs (many blocks per arc, many wrapping), a few full sources
     public void SparseShapes_EqualPerSourceKernel(int r, int c, int maxSourceDegree, int maxTargetDegree)
     {
