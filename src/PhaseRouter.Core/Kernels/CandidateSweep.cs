@@ -70,11 +70,13 @@ internal static class CandidateSweep
         // is right when every source takes all its candidates (the usual case).
         bool over = false;
         int[] offsets = output.Offsets;
+        ref int counts = ref MemoryMarshal.GetArrayDataReference(perPlace);
+        ref int places = ref MemoryMarshal.GetArrayDataReference(piT);
         long routes = 0;
         for (int i = 0; i < rows; i++)
         {
             int limit = limits is null ? k : limits[i];
-            ref int place = ref perPlace[piT[i]];
+            ref int place = ref Unsafe.Add(ref counts, Unsafe.Add(ref places, i));
             int count = place;
             if (count > limit)
             {
@@ -180,9 +182,12 @@ internal static class CandidateSweep
         int[] eventStart = LayoutWorkspace.Take(ref workspace.SweepEventStart, columns + 2);
         Array.Clear(eventStart);
         long sourceDegrees = CountBoundaries(layout, eventStart);
-        for (int p = 2; p < columns + 2; p++)
+        // The running sum in a register: reading it back from the previous entry made every step wait on the last store.
+        int running = 0;
+        foreach (ref int start in eventStart.AsSpan(2, columns))
         {
-            eventStart[p] += eventStart[p - 1];
+            running += start;
+            start = running;
         }
 
         int eventCount = eventStart[columns + 1];
@@ -226,12 +231,13 @@ internal static class CandidateSweep
         int[] s = layout.SourceDegrees;
         int[]? order = layout.SourceOrder;
         ref int count = ref MemoryMarshal.GetArrayDataReference(eventStart);
+        ref int degrees = ref MemoryMarshal.GetArrayDataReference(s);
         long sum = 0;
         int at = 0;
         for (int m = 0; m < rows; m++)
         {
             Unsafe.Add(ref count, at + 2)++;
-            int degree = s[order is null ? m : order[m]];
+            int degree = Unsafe.Add(ref degrees, order is null ? m : order[m]);
             sum += degree;
             at += degree;
             if (at >= columns)
@@ -258,13 +264,15 @@ internal static class CandidateSweep
         ref int next = ref MemoryMarshal.GetArrayDataReference(eventStart);
         ref ulong bucket = ref MemoryMarshal.GetArrayDataReference(events);
         ref ulong bitmap = ref MemoryMarshal.GetArrayDataReference(active);
+        ref int degrees = ref MemoryMarshal.GetArrayDataReference(s);
+        ref int places = ref MemoryMarshal.GetArrayDataReference(piT);
         uint leaving = (uint)rows;
         int at = 0;
         for (int m = 0; m < rows; m++)
         {
             int i = order is null ? m : order[m];
-            int q = piT[i];
-            int degree = s[i];
+            int q = Unsafe.Add(ref places, i);
+            int degree = Unsafe.Add(ref degrees, i);
             Unsafe.Add(ref bucket, Unsafe.Add(ref next, at + 1)++) = leaving | ((ulong)(uint)q << 32);
             leaving = (uint)q;
 
