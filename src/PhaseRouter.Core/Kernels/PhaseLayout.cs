@@ -31,7 +31,7 @@ internal sealed class PhaseLayout
     /// <summary>
     /// Points this layout at a new whole routing (a workspace keeps one layout object and resets it each call, so the
     /// call allocates no layout). Without <paramref name="arcTables"/> only what the candidate sweep reads is built:
-    /// the phases, the totals and the target at each ring position.
+    /// the totals, the order ρS and the arc of the target at each ring position (the sweep finds φS itself).
     /// </summary>
     public void Reset(int[] sourceDegrees, int[] targetDegrees, int[] piS, int[] piT, int[]? rhoS, int[]? rhoT,
         LayoutWorkspace workspace, bool arcTables) =>
@@ -86,8 +86,8 @@ internal sealed class PhaseLayout
         PhiTAt16 = DegreeTAt16 = null;
         PhiTAt = DegreeTAt = null;
 
-        // Without the arc tables, the sweep's tables (each position's target, arc start and degree, in position order:
-        // the sweep walks the C-ring in order) are written in the same pass that deals the target arcs.
+        // Without the arc tables, the sweep's table (the arc of the target at each position, in position order: the
+        // sweep walks the C-ring in order) is written in the same pass that deals the target arcs.
         ulong[] arcAt = TargetArcByPosition = arcTables ? [] : LayoutWorkspace.Take(ref w.TargetArcAt, C);
 
         // Target arcs on the unrolled R-line: dealt target m covers [LineStart[m], LineStart[m + 1]).
