@@ -198,15 +198,18 @@ internal static class CandidateSweep
         PlaceBoundaries(layout, eventStart, events, active);
 
         // Bucket p is now events[eventStart[p] .. eventStart[p + 1]). Σs / C sources cover each position, so a word
-        // holds 64 · Σs / (C · R) marked bits on average: a sparse bitmap (1.5 bits a word or fewer) is read eight words
-        // at a time; where bit scans read it, a dense one is read eight bits per step and a sparse one four.
+        // holds 64 · Σs / (C · R) marked bits on average: a sparse bitmap (1.5 bits a word or fewer) under long arcs is
+        // read eight words at a time; where bit scans read it, a dense one is read eight bits per step and a sparse one four.
         long expected = (long)(layout.TotalTargetDegree * (double)sourceDegrees / ((double)rows * columns)) + 64;
         LayoutWorkspace.TakeAtLeast(ref workspace.SweepPairs, (int)Math.Min(Array.MaxLength, expected + expected / 4));
         double bitsPerWord = 64.0 * sourceDegrees / ((double)columns * rows);
+        double averageArc = layout.TotalTargetDegree / (double)columns;
         if (emission == Emission.Auto)
         {
-            // Measured: blocks 8 % faster at one marked bit a word (N = 16384), 8 % slower at two (N = 8192).
-            emission = IsSupported(Emission.Blocks) && bitsPerWord <= 1.5 ? Emission.Blocks
+            // Measured at N = 16384: blocks 7–11 % faster at one marked bit a word and arcs of 256 places on average
+            // (k = 512); word by word 8–15 % faster at half a bit and arcs of 128 or fewer (k ≤ 256), and at two bits
+            // a word (k = 1024; N = 8192, k = 512): a block costs about what three or four words do.
+            emission = IsSupported(Emission.Blocks) && bitsPerWord <= 1.5 && averageArc >= 192 ? Emission.Blocks
                 : IsSupported(Emission.Compressed) ? Emission.Compressed
                 : bitsPerWord > 2.0 ? Emission.EightBits
                 : Emission.FourBits;
