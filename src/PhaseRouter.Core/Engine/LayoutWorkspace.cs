@@ -33,6 +33,7 @@ internal sealed class LayoutWorkspace
     public int[]? SweepPositionStart;
     public int[]? SweepCandidateOffsets;
     public int[]? SweepCandidates;
+    public int[]? SweepTargetStart;
     public int[]? SweepFlatPlaces;
     public int[]? SweepFlatTargets;
 

@@ -72,6 +72,7 @@ public class CandidateSweepTests
     [Theory]
     [InlineData(20000, 20000, 400, 400)] // the automatic choice at two thirds of a marked bit a word and arcs of 200: blocks
     [InlineData(9000, 12000, 300, 9000)] // long target arcs (many blocks per arc, many wrapping), a few full sources
+    [InlineData(20000, 20000, 40, 40)] // short arcs, most targets without a pair: word by word, dealt group by group
     public void SparseShapes_EqualPerSourceKernel(int r, int c, int maxSourceDegree, int maxTargetDegree)
     {
         var rng = new Random(r + c);
