@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace PhaseRouter;
 
@@ -70,10 +71,7 @@ public static class PhaseRandom
     /// <param name="destination">Receives a permutation of <c>[0, destination.Length)</c>.</param>
     public static void FillPermutation(ulong seed, ulong domain, Span<int> destination)
     {
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = i;
-        }
+        FillIndices(destination);
 
         // The draws come in runs (BoundedDraws: several at once where vectors allow, the same numbers as one by one),
         // so the swapping loop below only loads and stores.
@@ -90,6 +88,43 @@ public static class PhaseRandom
                 ref int b = ref Unsafe.Add(ref first, run[m]);
                 (a, b) = (b, a);
             }
+        }
+    }
+
+    /// <summary>Writes 0, 1, …, n − 1 a vector at a time (a scalar loop was 2 % of a whole routing call at N = 16384).</summary>
+    private static void FillIndices(Span<int> destination)
+    {
+        ref int first = ref MemoryMarshal.GetReference(destination);
+        int n = destination.Length;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (Vector512<int> indices = Vector512<int>.Indices; i + Vector512<int>.Count <= n; i += Vector512<int>.Count)
+            {
+                indices.StoreUnsafe(ref first, (nuint)i);
+                indices += Vector512.Create(Vector512<int>.Count);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (Vector256<int> indices = Vector256<int>.Indices; i + Vector256<int>.Count <= n; i += Vector256<int>.Count)
+            {
+                indices.StoreUnsafe(ref first, (nuint)i);
+                indices += Vector256.Create(Vector256<int>.Count);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (Vector128<int> indices = Vector128<int>.Indices; i + Vector128<int>.Count <= n; i += Vector128<int>.Count)
+            {
+                indices.StoreUnsafe(ref first, (nuint)i);
+                indices += Vector128.Create(Vector128<int>.Count);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref first, i) = i;
         }
     }
 
