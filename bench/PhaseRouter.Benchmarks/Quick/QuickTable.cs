@@ -82,9 +82,12 @@ public static class QuickTable
 
     /// <summary>
     /// Median of timed runs (at least 5, more while under 0.5 s, at most 101) after a quarter of a second of untimed
-    /// calls of the same shape: a kernel specialised for a shape the first warm-up never reaches (the sweep's eight-word
-    /// blocks run only on sparse bitmaps) is compiled at its first call and reaches its optimised tier only after
-    /// about thirty calls and the runtime's tiering delay, which two warm-up calls left inside the timed runs.
+    /// calls of the same shape and a blocking full collection. The warm-up: a kernel specialised for a shape the first
+    /// warm-up never reaches (the sweep's eight-word blocks run only on sparse bitmaps) is compiled at its first call
+    /// and reaches its optimised tier only after about thirty calls and the runtime's tiering delay, which two warm-up
+    /// calls left inside the timed runs. The collection: the dense inputs leave hundreds of megabytes of garbage, and a
+    /// background collection marking them on the other core slowed the next rows' timed calls by up to 40 %
+    /// (measured with DOTNET_gcConcurrent=0 as the control).
     /// </summary>
     private static double Median(Func<RoutingResult> call)
     {
@@ -94,6 +97,8 @@ public static class QuickTable
             call();
         }
 
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < 5 || (total.Elapsed.TotalSeconds < 0.5 && times.Count < 101))
