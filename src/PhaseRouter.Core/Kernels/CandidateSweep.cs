@@ -137,7 +137,7 @@ internal static class CandidateSweep
         }
     }
 
-    /// <summary>How the walk turns marked bits into places (<see cref="Emission.Auto"/>: by the machine and the density).</summary>
+    /// <summary>How the walk turns marked bits into places (<see cref="Emission.Auto"/>: by the machine, the density and the arcs' length).</summary>
     internal enum Emission
     {
         Auto,
