@@ -87,9 +87,9 @@ public static class QuickTable
     /// and reaches its optimised tier only after about thirty calls and the runtime's tiering delay, which two warm-up
     /// calls left inside the timed runs. The collection: the dense inputs leave hundreds of megabytes of garbage, and a
     /// background collection marking them on the other core slowed the next rows' timed calls by up to 40 %
-    /// (measured with DOTNET_gcConcurrent=0 as the control). It does not compact: moving the routing's reused arrays
-    /// made the N = 4096, k = 512 row 50 % slower in each of five full runs (where the arrays sit relative to one
-    /// another matters; see the README's speed section).
+    /// (measured with DOTNET_gcConcurrent=0 as the control). It does not compact, so the reused arrays stay where the
+    /// warm-up left them (five full runs with a compacting collection all ran the N = 4096, k = 512 row in its slow
+    /// mode, see the README's speed section; two later ones did not, so that is not settled).
     /// </summary>
     private static double Median(Func<RoutingResult> call)
     {
