@@ -162,9 +162,12 @@ public class CandidateSweepTests
         }
 
         // A per-call allocation shows in every window; the runtime's own one-off work on this thread (a late JIT tier
-        // or OSR transition, seen once with DOTNET_EnableHWIntrinsic=0) can show in one. So: the quietest of three.
+        // or OSR transition, seen once with DOTNET_EnableHWIntrinsic=0, and once in all three of three windows while
+        // other test classes kept the runtime jitting) can show in some. So: windows until one is quiet, for at most
+        // two seconds; one-off work runs out, a per-call allocation never does.
         long quietest = long.MaxValue;
-        for (int window = 0; window < 3; window++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int window = 0; quietest > 0 && (window < 3 || clock.Elapsed.TotalSeconds < 2); window++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int call = 0; call < 5; call++)
