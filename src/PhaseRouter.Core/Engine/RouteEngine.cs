@@ -197,7 +197,7 @@ internal static class RouteEngine
                 Stopwatch.GetElapsedTime(startTimestamp));
         }
 
-        CompactOutput output = (workspace.Output ??= new CompactOutput(0, 0, null)).Reset(rows, columns, buffers, StagingOf(workspace));
+        CompactOutput output = OutputOf(workspace, rows, columns, buffers);
         long unfilledByCapacity = 0;
         if (capacities is null)
         {
@@ -208,13 +208,22 @@ internal static class RouteEngine
             unfilledByCapacity = RouteCapped(kernel, k, options, capacities, output);
         }
 
-        return padded.IsEmpty
-            ? output.Result(layout.FirstRow, rows, columns, k, capacities, unfilledByCapacity, startTimestamp)
-            : PaddedResult(output, rows, columns, k, capacities, unfilledByCapacity, padded, options.MaxDegreeOfParallelism, startTimestamp);
+        return Finish(output, layout.FirstRow, rows, columns, k, capacities, unfilledByCapacity, padded, options, startTimestamp);
     }
 
-    /// <summary>The workspace's staging, made on first use.</summary>
-    private static RouteBuffers StagingOf(LayoutWorkspace workspace) => workspace.Staging ??= new RouteBuffers();
+    /// <summary>
+    /// The workspace's compact output, reset for this call: into the caller's buffers, or else into the workspace's
+    /// staging (made on first use), which the result copies out of or the padded format is expanded from.
+    /// </summary>
+    private static CompactOutput OutputOf(LayoutWorkspace workspace, int rows, int columns, RouteBuffers? buffers) =>
+        (workspace.Output ??= new CompactOutput(0, 0, null)).Reset(rows, columns, buffers, workspace.Staging ??= new RouteBuffers());
+
+    /// <summary>The call's result from its compact output: viewing it, or expanded into the caller's R·k slots.</summary>
+    private static RoutingResult Finish(CompactOutput output, int firstRow, int rows, int columns, int k, int[]? capacities,
+        long unfilledByCapacity, Memory<int> padded, RouterOptions options, long startTimestamp) =>
+        padded.IsEmpty
+            ? output.Result(firstRow, rows, columns, k, capacities, unfilledByCapacity, startTimestamp)
+            : PaddedResult(output, rows, columns, k, capacities, unfilledByCapacity, padded, options.MaxDegreeOfParallelism, startTimestamp);
 
     /// <summary>
     /// A whole routing by the candidate sweep: into the caller's compact buffers, or into the workspace's staging and
@@ -225,11 +234,9 @@ internal static class RouteEngine
     {
         int rows = layout.Rows;
         int columns = layout.C;
-        CompactOutput output = (workspace.Output ??= new CompactOutput(0, 0, null)).Reset(rows, columns, buffers, StagingOf(workspace));
+        CompactOutput output = OutputOf(workspace, rows, columns, buffers);
         CandidateSweep.Route(layout, k, options.SourceLimits, options.Seed, output, workspace);
-        return padded.IsEmpty
-            ? output.Result(0, rows, columns, k, null, 0, startTimestamp)
-            : PaddedResult(output, rows, columns, k, null, 0, padded, options.MaxDegreeOfParallelism, startTimestamp);
+        return Finish(output, layout.FirstRow, rows, columns, k, null, 0, padded, options, startTimestamp);
     }
 
     /// <summary>A padded call's result: the staged compact rows expanded into the caller's R·k slots, which the result views.</summary>

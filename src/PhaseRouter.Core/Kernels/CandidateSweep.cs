@@ -306,53 +306,30 @@ internal static class CandidateSweep
         public readonly int Columns = columns;
     }
 
-    /// <summary>How <see cref="Emit{TWidth}"/> writes a word's places without a branch per bit.</summary>
+    /// <summary>The emission a specialisation of the walk runs (a constant the JIT folds, so each walk keeps one path).</summary>
     private interface IEmitWidth
     {
-        /// <summary>Eight bit scans per word instead of four.</summary>
-        static abstract bool Wide { get; }
-
-        /// <summary>One byte compress of the word's bit indices (AVX-512 VBMI2) instead of bit scans.</summary>
-        static abstract bool Compress { get; }
-
-        /// <summary>Eight words at a time (<see cref="CollectBlocks"/>) instead of word by word.</summary>
-        static abstract bool Block { get; }
+        static abstract Emission Kind { get; }
     }
 
     private readonly struct FourBits : IEmitWidth
     {
-        public static bool Wide => false;
-
-        public static bool Compress => false;
-
-        public static bool Block => false;
+        public static Emission Kind => Emission.FourBits;
     }
 
     private readonly struct EightBits : IEmitWidth
     {
-        public static bool Wide => true;
-
-        public static bool Compress => false;
-
-        public static bool Block => false;
+        public static Emission Kind => Emission.EightBits;
     }
 
     private readonly struct Compressed : IEmitWidth
     {
-        public static bool Wide => false;
-
-        public static bool Compress => true;
-
-        public static bool Block => false;
+        public static Emission Kind => Emission.Compressed;
     }
 
     private readonly struct Blocks : IEmitWidth
     {
-        public static bool Wide => false;
-
-        public static bool Compress => true;
-
-        public static bool Block => true;
+        public static Emission Kind => Emission.Blocks;
     }
 
     /// <summary>
@@ -453,7 +430,7 @@ internal static class CandidateSweep
     private static int Collect<TWidth>(ref ulong bitmap, int from, int to, ref int places, int n)
         where TWidth : struct, IEmitWidth
     {
-        if (TWidth.Block)
+        if (TWidth.Kind == Emission.Blocks)
         {
             return CollectBlocks(ref bitmap, from, to, ref places, n);
         }
@@ -486,7 +463,7 @@ internal static class CandidateSweep
     private static int Emit<TWidth>(ulong bits, int b, ref int places, int n)
         where TWidth : struct, IEmitWidth
     {
-        if (TWidth.Compress)
+        if (TWidth.Kind == Emission.Compressed)
         {
             return EmitCompressed(bits, b, ref places, n);
         }
@@ -503,7 +480,7 @@ internal static class CandidateSweep
         bits &= bits - 1;
         Unsafe.Add(ref d, 3) = b + BitOperations.TrailingZeroCount(bits);
         bits &= bits - 1;
-        if (TWidth.Wide)
+        if (TWidth.Kind == Emission.EightBits)
         {
             Unsafe.Add(ref d, 4) = b + BitOperations.TrailingZeroCount(bits);
             bits &= bits - 1;
@@ -517,7 +494,7 @@ internal static class CandidateSweep
 
         if (bits != 0)
         {
-            ref int rest = ref Unsafe.Add(ref d, TWidth.Wide ? 8 : 4);
+            ref int rest = ref Unsafe.Add(ref d, TWidth.Kind == Emission.EightBits ? 8 : 4);
             do
             {
                 rest = b + BitOperations.TrailingZeroCount(bits);
